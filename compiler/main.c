@@ -7,6 +7,7 @@
  *
  * Exit codes: 0 ok, 1 errors in the input, 2 usage or I/O problems.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +16,19 @@
 #include "ast.h"
 #include "diag.h"
 #include "parse.h"
+#include "report.h"
+#include "ruleset.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: falcoc parse 'CONDITION'\n"
-		   "       falcoc lint [--format text|json|sarif] [--werror] FILE...\n");
-}
-
-static void print_diags_plain(const struct diag_ctx *d)
-{
-	for (const struct diag *g = d->head; g; g = g->next) {
-		fprintf(stderr, "%s:%u:%u: %s: %s [%s]\n", g->loc.file ? g->loc.file : "falcoc",
-			g->loc.line, g->loc.col, diag_sev_name(g->sev), g->msg,
-			diag_code_name(g->code));
-		const char *line;
-		size_t len;
-		if (g->loc.file && diag_source_line(d, g->loc.file, g->loc.line, &line, &len)) {
-			fprintf(stderr, "%.*s\n%*s^\n", (int)len, line, (int)g->loc.col - 1, "");
-		}
-	}
+	fprintf(f,
+		"usage: falcoc parse 'CONDITION'\n"
+		"       falcoc lint [--format text|json|sarif] [--werror] [--color|--no-color] FILE...\n"
+		"\n"
+		"  parse   print the condition's syntax tree as an S-expression\n"
+		"  lint    check Falco rules files; all files form one namespace, in order\n"
+		"\n"
+		"exit status: 0 no errors, 1 errors found, 2 usage or I/O problem\n");
 }
 
 static int cmd_parse(int argc, char **argv)
@@ -57,9 +52,76 @@ static int cmd_parse(int argc, char **argv)
 		printf("%s\n", sb_str(&sb));
 		sb_free(&sb);
 	} else {
-		print_diags_plain(&d);
+		report_render(stderr, &d, REPORT_TEXT, NULL, 0, report_color_wanted(stderr));
 		rc = 1;
 	}
+	arena_free(&a);
+	return rc;
+}
+
+static int cmd_lint(int argc, char **argv)
+{
+	enum report_format fmt = REPORT_TEXT;
+	int color = -1;
+	bool werror = false;
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "werror", no_argument, NULL, 'W' },
+		{ "color", no_argument, NULL, 'c' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:Wh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!report_format_parse(optarg, &fmt)) {
+				fprintf(stderr, "falcoc lint: unknown format '%s' (text, json, sarif)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'W': werror = true; break;
+		case 'c': color = 1; break;
+		case 'C': color = 0; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "falcoc lint: no rules files given\n");
+		usage(stderr);
+		return 2;
+	}
+
+	struct arena a;
+	struct diag_ctx d;
+	struct ruleset rs;
+	arena_init(&a);
+	diag_init(&d, &a);
+	d.werror = werror;
+	rs_init(&rs, &a, &d);
+	rs.lint = true;
+
+	bool io_error = false;
+	for (int i = optind; i < argc; i++)
+		rs_add_file(&rs, argv[i]);
+	for (const struct diag *g = d.head; g; g = g->next)
+		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
+	if (!io_error)
+		rs_compile(&rs);
+
+	bool use_color = fmt == REPORT_TEXT && (color < 0 ? report_color_wanted(stdout) : color);
+	int wr = report_render(stdout, &d, fmt, (const char *const *)argv + optind,
+			       (size_t)(argc - optind), use_color);
+	int rc = 0;
+	if (io_error || wr < 0)
+		rc = 2;
+	else if (d.nerrors || (werror && d.nwarnings))
+		rc = 1;
 	arena_free(&a);
 	return rc;
 }
@@ -72,10 +134,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "lint"))
+		return cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;
 	}
+	fprintf(stderr, "falcoc: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * resolve: turn collected lists, macros and rules into resolved ASTs,
+ * exactly as Falco's rule_loader_compiler does it:
+ *
+ *   1. lists: items naming an earlier list are flattened into it;
+ *   2. exceptions are appended to a rule's condition as text:
+ *        (cond) and not ((f1 c1 v1 and f2 c2 v2) or ...)
+ *   3. every list name in a condition, as a whole token, is replaced by
+ *      its items joined with ", " (items with spaces double-quoted),
+ *      before parsing;
+ *   4. each macro is parsed alone; identifiers are then replaced by the
+ *      macro's resolved AST. A macro sees only macros defined before it
+ *      (idx < vis); rules see them all.
+ *
+ * Everything works on mtext, so that a caret still lands on the right
+ * file line and column after appends, exceptions and substitutions.
+ */
+#include <string.h>
+
+#include "fields.h"
+#include "parse.h"
+#include "ruleset.h"
+
+/* ---- lists ---- */
+
+/* Falco's quote_item(): an item with a space is double-quoted unless it
+ * already starts with a quote (upstream lists pre-quote such items). */
+static const char *quote_item(struct ruleset *rs, const char *s)
+{
+	if (strchr(s, ' ') && s[0] != '"' && s[0] != '\'')
+		return arena_printf(rs->arena, "\"%s\"", s);
+	return s;
+}
+
+static void list_flatten(struct ruleset *rs, struct rs_list *l)
+{
+	if (l->flattened || l->flattening)
+		return;
+	l->flattening = true;
+	for (size_t i = 0; i < l->items.n; i++) {
+		const struct rr_str *it = l->items.v[i];
+		struct rs_list *ref = strmap_get(&rs->list_by_name, it->s);
+		if (ref && ref != l && ref->idx < l->idx) {
+			list_flatten(rs, ref);
+			ref->used = true;
+			for (size_t k = 0; k < ref->flat.n; k++)
+				vec_push(rs->arena, &l->flat, ref->flat.v[k]);
+			continue;
+		}
+		vec_push(rs->arena, &l->flat, (void *)quote_item(rs, it->s));
+	}
+	l->flattening = false;
+	l->flattened = true;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool is_delim(char c)
+{
+	return is_blank(c) || c == '(' || c == ')' || c == ',' || c == '=';
+}
+
+/*
+ * Substitute one list in m, as Falco's resolve_list(): a whole-token
+ * occurrence (delimited by blanks or "(),=") and its surrounding blanks
+ * become " item1, item2 ". An empty list also eats one adjacent comma.
+ * Returns true if the list occurred.
+ */
+static bool list_substitute(struct ruleset *rs, struct mtext *m, struct rs_list *l)
+{
+	size_t nlen = strlen(l->name);
+	const char *t = mtext_str(m);
+	const char *hit = strstr(t, l->name);
+	bool used = false;
+
+	if (!hit)
+		return false;
+	list_flatten(rs, l);
+
+	/* The replacement text, built once. */
+	struct strbuf sub = { 0 };
+	for (size_t i = 0; i < l->flat.n; i++) {
+		if (i)
+			sb_puts(&sub, ", ");
+		sb_puts(&sub, l->flat.v[i]);
+	}
+
+	while (hit) {
+		t = mtext_str(m);
+		size_t len = mtext_len(m);
+		size_t start = (size_t)(hit - t), end = start + nlen;
+		if (!((start == 0 || is_delim(t[start - 1])) && (end >= len || is_delim(t[end])))) {
+			hit = strstr(t + start + 1, l->name);
+			continue;
+		}
+		struct loc at;
+		mtext_loc(m, (uint32_t)start, &at);
+		while (start > 0 && is_blank(t[start - 1]))
+			start--;
+		while (end < len && is_blank(t[end]))
+			end++;
+		if (!sub.len) {
+			if (start > 0 && t[start - 1] == ',')
+				start--;
+			else if (end < len && t[end] == ',')
+				end++;
+		}
+		struct mtext out;
+		mtext_init(&out, rs->arena, rs->diag);
+		mtext_add_range(&out, m, 0, (uint32_t)start);
+		if (start > 0)
+			mtext_add_fixed(&out, " ", 1, &at);
+		mtext_add_fixed(&out, sb_str(&sub), (uint32_t)sub.len, &at);
+		mtext_add_fixed(&out, " ", 1, &at);
+		size_t resume = mtext_len(&out);
+		mtext_add_range(&out, m, (uint32_t)end, (uint32_t)(len - end));
+		sb_free(&m->text);
+		*m = out;
+		used = true;
+		t = mtext_str(m);
+		hit = resume < mtext_len(m) ? strstr(t + resume, l->name) : NULL;
+	}
+	sb_free(&sub);
+	l->used |= used;
+	return used;
+}
+
+static void lists_substitute_all(struct ruleset *rs, struct mtext *m)
+{
+	for (size_t i = 0; i < rs->lists.n; i++)
+		list_substitute(rs, m, rs->lists.v[i]);
+}
+
+/* ---- exceptions ---- */
+
+static void exc_value(struct ruleset *rs, struct strbuf *b, const struct rr_val *v)
+{
+	if (v->is_list) {
+		sb_putc(b, '(');
+		for (size_t i = 0; i < v->items.n; i++) {
+			if (i)
+				sb_puts(b, ", ");
+			exc_value(rs, b, v->items.v[i]);
+		}
+		sb_putc(b, ')');
+		return;
+	}
+	sb_puts(b, quote_item(rs, v->str.s ? v->str.s : ""));
+}
+
+static const char *rr_s(const struct vec *v, size_t i)
+{
+	const struct rr_str *s = v->v[i];
+	return s->s ? s->s : "";
+}
+
+/* Append `and not (...)` for the rule's exceptions, located at each
+ * exception so a bad field or value points at the YAML. */
+static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
+{
+	struct strbuf b = { 0 };
+	struct mtext out;
+	bool any = false;
+
+	mtext_init(&out, rs->arena, rs->diag);
+	for (size_t i = 0; i < r->exceptions.n; i++) {
+		const struct rr_exception *e = r->exceptions.v[i];
+		if (!e->has_fields || !e->fields.n || !e->values.n)
+			continue;
+		for (size_t k = 0; k < e->values.n; k++) {
+			const struct rr_val *v = e->values.v[k];
+			b.len = 0;
+			if (b.s)
+				b.s[0] = '\0';
+			if (e->fields_is_list) {
+				if (!v->is_list || v->items.n != e->fields.n)
+					continue; /* shape error, reported by the reader */
+				sb_putc(&b, '(');
+				for (size_t f = 0; f < e->fields.n; f++) {
+					if (f)
+						sb_puts(&b, " and ");
+					sb_printf(&b, "%s %s ", rr_s(&e->fields, f),
+						  f < e->comps.n ? rr_s(&e->comps, f) : "=");
+					exc_value(rs, &b, v->items.v[f]);
+				}
+				sb_putc(&b, ')');
+			} else {
+				/* single form: all values go in one list, once */
+				if (k)
+					break;
+				sb_printf(&b, "%s %s (", rr_s(&e->fields, 0),
+					  e->comps.n ? rr_s(&e->comps, 0) : "in");
+				for (size_t j = 0; j < e->values.n; j++) {
+					if (j)
+						sb_puts(&b, ", ");
+					exc_value(rs, &b, e->values.v[j]);
+				}
+				sb_putc(&b, ')');
+			}
+			if (any)
+				mtext_add_fixed(&out, " or ", 4, &v->loc);
+			mtext_add_fixed(&out, sb_str(&b), (uint32_t)b.len, &v->loc);
+			any = true;
+		}
+	}
+	sb_free(&b);
+	if (!any) {
+		sb_free(&out.text);
+		return;
+	}
+	struct mtext cond;
+	mtext_init(&cond, rs->arena, rs->diag);
+	mtext_add_fixed(&cond, "(", 1, &r->loc);
+	mtext_add_range(&cond, &r->cond, 0, mtext_len(&r->cond));
+	mtext_add_fixed(&cond, ") and not (", 11, &r->loc);
+	mtext_add_range(&cond, &out, 0, mtext_len(&out));
+	mtext_add_fixed(&cond, ")", 1, &r->loc);
+	sb_free(&out.text);
+	sb_free(&r->cond.text);
+	r->cond = cond;
+}
+
+/* ---- parsing and macros ---- */
+
+static struct ast *parse_mtext(struct ruleset *rs, struct mtext *m, const struct loc *where)
+{
+	if (!mtext_len(m)) {
+		diag_report(rs->diag, DIAG_SYNTAX, where, "empty condition");
+		return NULL;
+	}
+	mtext_seal(m);
+	struct parse_src src = {
+		.text = mtext_str(m),
+		.len = mtext_len(m),
+		.file = where->file,
+		.map = mtext_map_cb,
+		.map_ctx = m,
+	};
+	return parse_condition(rs->arena, rs->diag, &src);
+}
+
+struct macro_ctx {
+	struct ruleset *rs;
+	unsigned vis;           /* visibility of the referencing macro, or ~0u for rules */
+	struct rs_macro *self;  /* the macro being resolved, or NULL */
+	bool failed;
+};
+
+static void macro_resolve(struct ruleset *rs, struct rs_macro *m);
+
+static void undefined_macro(struct macro_ctx *c, struct ast *n)
+{
+	struct ruleset *rs = c->rs;
+	struct rs_macro *later = strmap_get(&rs->macro_by_name, n->name);
+	struct diag *g;
+
+	c->failed = true;
+	if (later && later == c->self) {
+		diag_report(rs->diag, DIAG_MACRO_CYCLE, &n->loc, "macro '%s' refers to itself",
+			    n->name);
+		return;
+	}
+	g = diag_report(rs->diag, DIAG_UNDEFINED_MACRO, &n->loc,
+			"undefined macro '%s' used in filter", n->name);
+	if (!g)
+		return;
+	if (later) {
+		diag_hint(rs->diag, g,
+			  "'%s' is defined later (%s:%u); a macro can only use macros defined "
+			  "before it",
+			  n->name, later->loc.file, later->loc.line);
+		return;
+	}
+	const char **names = ARENA_NEWN(rs->arena, const char *, rs->macros.n + 1);
+	for (size_t i = 0; i < rs->macros.n; i++)
+		names[i] = ((struct rs_macro *)rs->macros.v[i])->name;
+	const char *s = diag_suggest(n->name, names, rs->macros.n);
+	if (s)
+		diag_hint(rs->diag, g, "did you mean '%s'?", s);
+}
+
+/* Replace AST_MACRO nodes under *np by the macros' resolved ASTs. */
+static void splice(struct macro_ctx *c, struct ast **np)
+{
+	struct ast *n = *np;
+
+	if (!n)
+		return;
+	if (n->kind == AST_MACRO) {
+		struct rs_macro *m = strmap_get(&c->rs->macro_by_name, n->name);
+		if (!m || m == c->self || (c->vis != ~0u && m->idx >= c->vis)) {
+			undefined_macro(c, n);
+			return;
+		}
+		m->used = true;
+		if (c->self)
+			vec_push(c->rs->arena, &c->self->deps, m);
+		macro_resolve(c->rs, m);
+		if (m->failed || !m->ast) {
+			c->failed = true;
+			return;
+		}
+		*np = m->ast; /* shared, never copied: expansions stay linear */
+		return;
+	}
+	if (n->kind == AST_AND || n->kind == AST_OR || n->kind == AST_NOT)
+		for (unsigned i = 0; i < n->nkids; i++)
+			splice(c, &n->kids[i]);
+}
+
+static void macro_resolve(struct ruleset *rs, struct rs_macro *m)
+{
+	if (m->resolved)
+		return;
+	if (m->resolving) {
+		/* only reachable through redefinitions that widen visibility */
+		diag_report(rs->diag, DIAG_MACRO_CYCLE, &m->loc,
+			    "macro '%s' is part of a reference cycle", m->name);
+		m->failed = true;
+		return;
+	}
+	m->resolving = true;
+	if (!m->parsed) {
+		diag_set_item(rs->diag, "macro", m->name);
+		lists_substitute_all(rs, &m->cond);
+		m->ast = parse_mtext(rs, &m->cond, &m->loc);
+		m->parsed = true;
+		if (!m->ast)
+			m->failed = true;
+		else
+			sema_check_ast(rs, m->ast);
+	}
+	if (m->ast) {
+		struct macro_ctx c = { .rs = rs, .vis = m->vis, .self = m };
+		splice(&c, &m->ast);
+		if (c.failed)
+			m->failed = true;
+	}
+	m->resolving = false;
+	m->resolved = true;
+}
+
+static void rule_resolve(struct ruleset *rs, struct rs_rule *r)
+{
+	diag_set_item(rs->diag, "rule", r->name);
+	if (r->source && strcmp(r->source, "syscall")) {
+		diag_report(rs->diag, DIAG_UNKNOWN_SOURCE, &r->loc,
+			    "rule '%s' has source '%s', which falcoc does not support; skipped",
+			    r->name, r->source);
+		r->skipped = true;
+		return;
+	}
+	exceptions_to_text(rs, r);
+	lists_substitute_all(rs, &r->cond);
+	r->ast = parse_mtext(rs, &r->cond, &r->loc);
+	if (!r->ast) {
+		r->failed = true;
+		return;
+	}
+	sema_check_ast(rs, r->ast);
+	struct macro_ctx c = { .rs = rs, .vis = ~0u };
+	/* resolve macros with this rule as the diagnostic item */
+	splice(&c, &r->ast);
+	diag_set_item(rs->diag, "rule", r->name);
+	if (c.failed)
+		r->failed = true;
+	sema_check_output(rs, r);
+	if (!r->failed)
+		evttypes_rule(rs, r);
+}
+
+void resolve_all(struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->lists.n; i++)
+		list_flatten(rs, rs->lists.v[i]);
+	/* Macros first, in order, so each reports its own problems once. */
+	for (size_t i = 0; i < rs->macros.n; i++)
+		macro_resolve(rs, rs->macros.v[i]);
+	/* A macro is "used" only if a rule reaches it. */
+	for (size_t i = 0; i < rs->macros.n; i++)
+		((struct rs_macro *)rs->macros.v[i])->used = false;
+	for (size_t i = 0; i < rs->rules.n; i++)
+		rule_resolve(rs, rs->rules.v[i]);
+	/* Propagate use through macro bodies: a macro used only by an
+	 * unused macro is unused too, as in Falco. */
+	struct vec work = { 0 };
+	for (size_t i = 0; i < rs->macros.n; i++)
+		if (((struct rs_macro *)rs->macros.v[i])->used)
+			vec_push(rs->arena, &work, rs->macros.v[i]);
+	while (work.n) {
+		struct rs_macro *m = work.v[--work.n];
+		for (size_t k = 0; k < m->deps.n; k++) {
+			struct rs_macro *dep = m->deps.v[k];
+			if (!dep->used) {
+				dep->used = true;
+				vec_push(rs->arena, &work, dep);
+			}
+		}
+	}
+
+	if (!rs->lint)
+		return;
+	for (size_t i = 0; i < rs->macros.n; i++) {
+		struct rs_macro *m = rs->macros.v[i];
+		if (m->used)
+			continue;
+		diag_set_item(rs->diag, "macro", m->name);
+		diag_report(rs->diag, DIAG_UNUSED_MACRO, &m->loc, "macro '%s' is not used by any rule",
+			    m->name);
+	}
+	for (size_t i = 0; i < rs->lists.n; i++) {
+		struct rs_list *l = rs->lists.v[i];
+		if (l->used)
+			continue;
+		diag_set_item(rs->diag, "list", l->name);
+		diag_report(rs->diag, DIAG_UNUSED_LIST, &l->loc,
+			    "list '%s' is not used by any macro, rule or list", l->name);
+	}
+	diag_set_item(rs->diag, NULL, NULL);
+}
