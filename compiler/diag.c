@@ -98,6 +98,44 @@ void diag_init(struct diag_ctx *d, struct arena *a)
 	d->max_diags = DIAG_MAX_DEFAULT;
 }
 
+bool diag_offset_loc(const struct diag_ctx *d, const struct diag_source *csrc, uint32_t off,
+		     struct loc *out)
+{
+	struct diag_source *src = (struct diag_source *)csrc;
+
+	if (!src)
+		return false;
+	if (!src->line_starts) {
+		/* Same line breaks as the YAML marks: \n, \r\n, lone \r. */
+		uint32_t n = 1;
+		for (size_t i = 0; i < src->len; i++)
+			if (src->text[i] == '\n' ||
+			    (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
+				n++;
+		src->line_starts = ARENA_NEWN(d->arena, uint32_t, n);
+		src->line_starts[0] = 0;
+		n = 1;
+		for (size_t i = 0; i < src->len; i++)
+			if (src->text[i] == '\n' ||
+			    (src->text[i] == '\r' && (i + 1 >= src->len || src->text[i + 1] != '\n')))
+				src->line_starts[n++] = (uint32_t)(i + 1);
+		src->nlines = n;
+	}
+	uint32_t lo = 0, hi = src->nlines;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (src->line_starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	out->file = src->file;
+	out->line = lo + 1;
+	out->col = off - src->line_starts[lo] + 1;
+	out->off = off;
+	return true;
+}
+
 void diag_add_source(struct diag_ctx *d, const char *file, const char *text, size_t len)
 {
 	struct diag_source *s = ARENA_NEW(d->arena, struct diag_source);

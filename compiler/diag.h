@@ -50,6 +50,8 @@ struct diag_source {
 	const char *file;
 	const char *text; /* may contain NULs; len is authoritative */
 	size_t len;
+	uint32_t *line_starts; /* built on first diag_offset_loc() */
+	uint32_t nlines;
 	struct diag_source *next;
 };
 
@@ -90,6 +92,12 @@ enum diag_sev diag_effective_sev(const struct diag_ctx *d, const struct diag *dg
  * the newline). Returns false if unavailable. */
 bool diag_source_line(const struct diag_ctx *d, const char *file, uint32_t line,
 		      const char **start, size_t *len);
+
+/* Byte offset in a registered file -> 1-based line and byte column, by
+ * binary search in a line table built once per file. False if the file
+ * is not registered. */
+bool diag_offset_loc(const struct diag_ctx *d, const struct diag_source *src, uint32_t off,
+		     struct loc *out);
 
 /* Stable order: by file registration order, line, col, then report order. */
 void diag_sort(struct diag_ctx *d);

@@ -10,19 +10,36 @@ void mtext_init(struct mtext *m, struct arena *a, const struct diag_ctx *d)
 	m->diag = d;
 }
 
+static void mtext_put(struct mtext *m, const char *s, uint32_t n)
+{
+	if (m->len + n + 1 > m->cap) {
+		uint32_t cap = m->cap ? m->cap : 64;
+		while (cap < m->len + n + 1)
+			cap *= 2;
+		char *b = arena_alloc(m->arena, cap);
+		if (m->len)
+			memcpy(b, m->buf, m->len);
+		m->buf = b;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, s, n);
+	m->len += n;
+	m->buf[m->len] = '\0';
+}
+
 static struct mtext_seg *mtext_seg_new(struct mtext *m, uint32_t len)
 {
-	if (m->nsegs == m->cap) {
-		uint32_t cap = m->cap ? m->cap * 2 : 4;
+	if (m->nsegs == m->segcap) {
+		uint32_t cap = m->segcap ? m->segcap * 2 : 4;
 		struct mtext_seg *s = ARENA_NEWN(m->arena, struct mtext_seg, cap);
 		if (m->nsegs)
 			memcpy(s, m->segs, m->nsegs * sizeof(*s));
 		m->segs = s;
-		m->cap = cap;
+		m->segcap = cap;
 	}
 	struct mtext_seg *s = &m->segs[m->nsegs++];
 	memset(s, 0, sizeof(*s));
-	s->start = (uint32_t)m->text.len;
+	s->start = m->len;
 	s->len = len;
 	return s;
 }
@@ -38,7 +55,7 @@ void mtext_add_scalar(struct mtext *m, const struct ynode *node, const char *s, 
 		g->loc = *fallback;
 	else if (node)
 		g->loc = node->loc;
-	sb_putn(&m->text, s + off, len);
+	mtext_put(m, s + off, len);
 }
 
 void mtext_add_fixed(struct mtext *m, const char *s, uint32_t len, const struct loc *loc)
@@ -47,7 +64,7 @@ void mtext_add_fixed(struct mtext *m, const char *s, uint32_t len, const struct 
 
 	if (loc)
 		g->loc = *loc;
-	sb_putn(&m->text, s, len);
+	mtext_put(m, s, len);
 }
 
 void mtext_add_range(struct mtext *m, const struct mtext *src, uint32_t off, uint32_t len)
@@ -67,25 +84,36 @@ void mtext_add_range(struct mtext *m, const struct mtext *src, uint32_t off, uin
 		g->node = s->node;
 		g->loc = s->loc;
 		g->node_off = s->node ? s->node_off + (from - s->start) : 0;
-		sb_putn(&m->text, src->text.s + from, to - from);
+		mtext_put(m, src->buf + from, to - from);
 		off = to;
 	}
 }
 
 const char *mtext_str(const struct mtext *m)
 {
-	return m->text.s ? m->text.s : "";
+	return m->buf ? m->buf : "";
 }
 
 uint32_t mtext_len(const struct mtext *m)
 {
-	return (uint32_t)m->text.len;
+	return m->len;
 }
 
-void mtext_loc(const struct mtext *m, uint32_t off, struct loc *out)
+static const uint32_t *mtext_rawmap(struct mtext *m, const struct ynode *node,
+				    const struct diag_source *src)
 {
-	const struct mtext_seg *s = NULL;
+	for (unsigned i = 0; i < MTEXT_MAP_CACHE; i++)
+		if (m->map_node[i] == node)
+			return m->map[i];
+	const uint32_t *map = yaml_scalar_rawmap(m->arena, node, src->text, src->len);
+	unsigned k = m->map_next++ % MTEXT_MAP_CACHE;
+	m->map_node[k] = node;
+	m->map[k] = map;
+	return map;
+}
 
+void mtext_loc(struct mtext *m, uint32_t off, struct loc *out)
+{
 	if (!m->nsegs) {
 		memset(out, 0, sizeof(*out));
 		return;
@@ -99,7 +127,7 @@ void mtext_loc(const struct mtext *m, uint32_t off, struct loc *out)
 		else
 			hi = mid;
 	}
-	s = &m->segs[lo];
+	const struct mtext_seg *s = &m->segs[lo];
 	*out = s->loc;
 	if (!s->node)
 		return;
@@ -107,23 +135,13 @@ void mtext_loc(const struct mtext *m, uint32_t off, struct loc *out)
 	if (k > s->len)
 		k = s->len;
 	const struct diag_source *src = diag_find_source(m->diag, s->node->loc.file);
-	if (src)
-		yaml_scalar_loc(s->node, src->text, src->len, s->node_off + k, out);
+	const uint32_t *map = src ? mtext_rawmap(m, s->node, src) : NULL;
+	uint32_t v = s->node_off + k;
+	if (map && v <= s->node->len)
+		diag_offset_loc(m->diag, src, map[v], out);
 }
 
 void mtext_map_cb(void *ctx, uint32_t off, struct loc *out)
 {
 	mtext_loc(ctx, off, out);
-}
-
-void mtext_seal(struct mtext *m)
-{
-	char *s = arena_strndup(m->arena, mtext_str(m), m->text.len);
-	size_t len = m->text.len;
-
-	sb_free(&m->text);
-	/* keep the strbuf shape so mtext_str/len keep working */
-	m->text.s = s;
-	m->text.len = len;
-	m->text.cap = 0; /* not heap-owned any more: never free */
 }

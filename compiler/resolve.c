@@ -33,21 +33,38 @@ static const char *quote_item(struct ruleset *rs, const char *s)
 	return s;
 }
 
+static bool list_too_large(struct ruleset *rs, struct rs_list *l, size_t add)
+{
+	if (l->flat.n + add <= RS_MAX_LIST_ITEMS)
+		return false;
+	diag_set_item(rs->diag, "list", l->name);
+	diag_report(rs->diag, DIAG_TOO_LARGE, &l->loc,
+		    "list '%s' expands to more than %u items", l->name, RS_MAX_LIST_ITEMS);
+	l->too_large = true;
+	return true;
+}
+
 static void list_flatten(struct ruleset *rs, struct rs_list *l)
 {
 	if (l->flattened || l->flattening)
 		return;
 	l->flattening = true;
-	for (size_t i = 0; i < l->items.n; i++) {
+	for (size_t i = 0; i < l->items.n && !l->too_large; i++) {
 		const struct rr_str *it = l->items.v[i];
 		struct rs_list *ref = strmap_get(&rs->list_by_name, it->s);
 		if (ref && ref != l && ref->idx < l->idx) {
 			list_flatten(rs, ref);
 			ref->used = true;
+			if (ref->too_large || list_too_large(rs, l, ref->flat.n)) {
+				l->too_large = true;
+				break;
+			}
 			for (size_t k = 0; k < ref->flat.n; k++)
 				vec_push(rs->arena, &l->flat, ref->flat.v[k]);
 			continue;
 		}
+		if (list_too_large(rs, l, 1))
+			break;
 		vec_push(rs->arena, &l->flat, (void *)quote_item(rs, it->s));
 	}
 	l->flattening = false;
@@ -80,6 +97,10 @@ static bool list_substitute(struct ruleset *rs, struct mtext *m, struct rs_list 
 	if (!hit)
 		return false;
 	list_flatten(rs, l);
+	if (l->too_large) {
+		l->used = true;
+		return false;
+	}
 
 	/* The replacement text, built once. */
 	struct strbuf sub = { 0 };
@@ -109,6 +130,12 @@ static bool list_substitute(struct ruleset *rs, struct mtext *m, struct rs_list 
 			else if (end < len && t[end] == ',')
 				end++;
 		}
+		if (len + sub.len > RS_MAX_CONDITION_LEN) {
+			diag_report(rs->diag, DIAG_TOO_LARGE, &at,
+				    "condition grows past %u bytes when list '%s' is substituted",
+				    RS_MAX_CONDITION_LEN, l->name);
+			break;
+		}
 		struct mtext out;
 		mtext_init(&out, rs->arena, rs->diag);
 		mtext_add_range(&out, m, 0, (uint32_t)start);
@@ -118,7 +145,6 @@ static bool list_substitute(struct ruleset *rs, struct mtext *m, struct rs_list 
 		mtext_add_fixed(&out, " ", 1, &at);
 		size_t resume = mtext_len(&out);
 		mtext_add_range(&out, m, (uint32_t)end, (uint32_t)(len - end));
-		sb_free(&m->text);
 		*m = out;
 		used = true;
 		t = mtext_str(m);
@@ -208,10 +234,8 @@ static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
 		}
 	}
 	sb_free(&b);
-	if (!any) {
-		sb_free(&out.text);
+	if (!any)
 		return;
-	}
 	struct mtext cond;
 	mtext_init(&cond, rs->arena, rs->diag);
 	mtext_add_fixed(&cond, "(", 1, &r->loc);
@@ -219,8 +243,6 @@ static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
 	mtext_add_fixed(&cond, ") and not (", 11, &r->loc);
 	mtext_add_range(&cond, &out, 0, mtext_len(&out));
 	mtext_add_fixed(&cond, ")", 1, &r->loc);
-	sb_free(&out.text);
-	sb_free(&r->cond.text);
 	r->cond = cond;
 }
 
@@ -232,7 +254,6 @@ static struct ast *parse_mtext(struct ruleset *rs, struct mtext *m, const struct
 		diag_report(rs->diag, DIAG_SYNTAX, where, "empty condition");
 		return NULL;
 	}
-	mtext_seal(m);
 	struct parse_src src = {
 		.text = mtext_str(m),
 		.len = mtext_len(m),
@@ -344,6 +365,26 @@ static void macro_resolve(struct ruleset *rs, struct rs_macro *m)
 	m->resolved = true;
 }
 
+/* A rule that does not parse still names its macros; count them as used
+ * so one syntax error does not also produce unused-macro warnings. */
+static void mark_mentioned_macros(struct ruleset *rs, const struct mtext *m)
+{
+	const char *t = mtext_str(m);
+	size_t len = mtext_len(m);
+
+	for (size_t i = 0; i < rs->macros.n; i++) {
+		struct rs_macro *mac = rs->macros.v[i];
+		size_t n = strlen(mac->name);
+		for (const char *h = strstr(t, mac->name); h; h = strstr(h + 1, mac->name)) {
+			size_t at = (size_t)(h - t);
+			if ((at == 0 || is_delim(t[at - 1])) && (at + n >= len || is_delim(t[at + n]))) {
+				mac->used = true;
+				break;
+			}
+		}
+	}
+}
+
 static void rule_resolve(struct ruleset *rs, struct rs_rule *r)
 {
 	diag_set_item(rs->diag, "rule", r->name);
@@ -359,9 +400,12 @@ static void rule_resolve(struct ruleset *rs, struct rs_rule *r)
 	r->ast = parse_mtext(rs, &r->cond, &r->loc);
 	if (!r->ast) {
 		r->failed = true;
+		mark_mentioned_macros(rs, &r->cond);
 		return;
 	}
+	rs->cur_rule = r;
 	sema_check_ast(rs, r->ast);
+	rs->cur_rule = NULL;
 	struct macro_ctx c = { .rs = rs, .vis = ~0u };
 	/* resolve macros with this rule as the diagnostic item */
 	splice(&c, &r->ast);
@@ -369,7 +413,7 @@ static void rule_resolve(struct ruleset *rs, struct rs_rule *r)
 	if (c.failed)
 		r->failed = true;
 	sema_check_output(rs, r);
-	if (!r->failed)
+	if (!r->failed && !r->skipped)
 		evttypes_rule(rs, r);
 }
 

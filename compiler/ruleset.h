@@ -25,6 +25,11 @@
 #include "rules.h"
 #include "strmap.h"
 
+/* Expansion limits: lists are flattened and substituted as text, so a
+ * hostile file could otherwise grow exponentially. */
+#define RS_MAX_LIST_ITEMS 1000000u
+#define RS_MAX_CONDITION_LEN (64u << 20)
+
 /* Falco warns (LOAD_NO_EVTTYPE) above this many event types. */
 #define RS_EVTTYPE_WARN_THRESHOLD 100
 
@@ -34,7 +39,7 @@ struct rs_list {
 	unsigned idx;     /* definition order, for visibility */
 	struct vec items; /* struct rr_str *, as written (after appends) */
 	struct vec flat;  /* const char *, earlier lists flattened */
-	bool used, flattening, flattened;
+	bool used, flattening, flattened, too_large;
 	const struct rr_item *def;
 };
 
@@ -84,6 +89,7 @@ struct ruleset {
 	struct strmap list_by_name, macro_by_name, rule_by_name;
 	unsigned macro_seq, list_seq;
 	bool lint; /* report lint-only diagnostics (unused, redefinitions) */
+	struct rs_rule *cur_rule; /* the rule being checked, for skip-if-unknown-filter */
 };
 
 void rs_init(struct ruleset *rs, struct arena *a, struct diag_ctx *d);

@@ -31,7 +31,19 @@ static bool is_stringish(enum ftype t)
 static void unknown_field(struct ruleset *rs, const struct ast *n, enum diag_code code,
 			  const char *ctx)
 {
-	struct diag *g = diag_report(rs->diag, code, &n->loc, "unknown field '%s'%s", n->name, ctx);
+	struct rs_rule *r = rs->cur_rule;
+	struct diag *g;
+
+	/* skip-if-unknown-filter: Falco downgrades to a warning and skips
+	 * the rule, so rules files can target several Falco versions. */
+	if (code == DIAG_UNKNOWN_FIELD && r && r->skip_if_unknown_filter) {
+		r->skipped = true;
+		g = diag_report(rs->diag, DIAG_UNKNOWN_FILTER, &n->loc,
+				"unknown field '%s'%s; rule '%s' is skipped (skip-if-unknown-filter)",
+				n->name, ctx, r->name);
+	} else {
+		g = diag_report(rs->diag, code, &n->loc, "unknown field '%s'%s", n->name, ctx);
+	}
 	const char *s = fields_suggest(n->name);
 
 	if (!g || !s)

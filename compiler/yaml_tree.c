@@ -505,14 +505,28 @@ static void raw_to_loc(const struct ynode *s, const char *raw, size_t rlen, size
  * folding, indentation) or, in quoted styles, quoting; so each non-blank
  * value character is the next non-blank raw character. Blanks in the
  * value map to the raw position right after the previous character.
+ *
+ * With map != NULL, records the raw offset of every value offset
+ * 0..len (len+1 entries) in one pass; otherwise stops at `stop` and
+ * returns its raw offset in *raw_out.
  */
-bool yaml_scalar_loc(const struct ynode *s, const char *raw, size_t rlen, size_t value_off,
-		     struct loc *out)
+static bool scalar_walk(const struct ynode *s, const char *raw, size_t rlen, size_t stop,
+			uint32_t *map, size_t *raw_out)
 {
 	size_t p, last_end, vi = 0;
 
-	if (!s || s->kind != Y_SCALAR || !raw || value_off > s->len || s->loc.off > rlen ||
-	    s->loc.col == 0 || s->loc.off < s->loc.col - 1)
+#define SCALAR_AT(v, r)                                                                            \
+	do {                                                                                       \
+		if (map)                                                                           \
+			map[v] = (uint32_t)(r);                                                    \
+		else if ((v) == stop) {                                                            \
+			*raw_out = (r);                                                            \
+			return true;                                                               \
+		}                                                                                  \
+	} while (0)
+
+	if (!s || s->kind != Y_SCALAR || !raw || s->loc.off > rlen || s->loc.col == 0 ||
+	    s->loc.off < s->loc.col - 1)
 		return false;
 	p = s->loc.off;
 	/* A tag (`!= foo`) precedes the value: step over it. */
@@ -540,15 +554,12 @@ bool yaml_scalar_loc(const struct ynode *s, const char *raw, size_t rlen, size_t
 	last_end = p;
 	for (;;) {
 		if (vi >= s->len) {
-			raw_to_loc(s, raw, rlen, last_end, out);
+			SCALAR_AT(s->len, last_end);
 			return true;
 		}
 		unsigned char c = (unsigned char)s->str[vi];
 		if (is_ws(c)) {
-			if (vi == value_off) {
-				raw_to_loc(s, raw, rlen, p, out);
-				return true;
-			}
+			SCALAR_AT(vi, p);
 			vi++;
 			/* Consume the raw blank or escape that produced it, when it
 			 * is right there; folded line breaks have no raw twin. */
@@ -570,10 +581,8 @@ bool yaml_scalar_loc(const struct ynode *s, const char *raw, size_t rlen, size_t
 				continue;
 			}
 			size_t produce = utf8_width(c);
-			if (value_off >= vi && value_off < vi + produce) {
-				raw_to_loc(s, raw, rlen, p, out);
-				return true;
-			}
+			for (size_t k = 0; k < produce && vi + k < s->len; k++)
+				SCALAR_AT(vi + k, p);
 			vi += produce;
 			p += el;
 			last_end = p;
@@ -581,16 +590,36 @@ bool yaml_scalar_loc(const struct ynode *s, const char *raw, size_t rlen, size_t
 		}
 		if ((unsigned char)raw[p] != c)
 			return false;
-		if (vi == value_off) {
-			raw_to_loc(s, raw, rlen, p, out);
-			return true;
-		}
+		SCALAR_AT(vi, p);
 		if (s->style == YS_SINGLE && c == '\'')
 			p++; /* '' is one quote */
 		p++;
 		vi++;
 		last_end = p;
 	}
+#undef SCALAR_AT
+}
+
+bool yaml_scalar_loc(const struct ynode *s, const char *raw, size_t rlen, size_t value_off,
+		     struct loc *out)
+{
+	size_t r;
+
+	if (!s || value_off > s->len || !scalar_walk(s, raw, rlen, value_off, NULL, &r))
+		return false;
+	raw_to_loc(s, raw, rlen, r, out);
+	return true;
+}
+
+const uint32_t *yaml_scalar_rawmap(struct arena *a, const struct ynode *s, const char *raw,
+				   size_t rlen)
+{
+	if (!s || s->kind != Y_SCALAR)
+		return NULL;
+	uint32_t *map = ARENA_NEWN(a, uint32_t, s->len + 1);
+	if (!scalar_walk(s, raw, rlen, 0, map, NULL))
+		return NULL;
+	return map;
 }
 
 bool yaml_is_null(const struct ynode *n)

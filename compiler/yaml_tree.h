@@ -81,6 +81,14 @@ int yaml_load(struct arena *a, struct diag_ctx *d, const char *file, const char 
 bool yaml_scalar_loc(const struct ynode *scalar, const char *file_text, size_t file_len,
 		     size_t value_off, struct loc *out);
 
+/*
+ * The same mapping for every offset at once, in one pass: an arena array
+ * of len+1 raw byte offsets into file_text (convert with
+ * diag_offset_loc). NULL if the scalar cannot be mapped.
+ */
+const uint32_t *yaml_scalar_rawmap(struct arena *a, const struct ynode *scalar,
+				   const char *file_text, size_t file_len);
+
 /* A YAML null: an empty plain scalar, `~`, `null`, `Null`, `NULL`. */
 bool yaml_is_null(const struct ynode *n);
 /* The value for `key` in a map (first match), or NULL. */

@@ -32,6 +32,8 @@ struct parse_ctx {
 	struct arena *arena;
 	struct diag_ctx *diag;
 	const struct parse_src *src;
+	uint32_t *line_starts; /* when src->map is NULL */
+	uint32_t nlines;
 	struct ast *result;
 	bool failed;
 	/* scanner state */

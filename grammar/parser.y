@@ -296,7 +296,42 @@ item:
 
 void parse_loc(struct parse_ctx *pc, uint32_t off, struct loc *out)
 {
-	parse_src_loc(pc->src, off, out);
+	const struct parse_src *src = pc->src;
+
+	if (src->map || !pc->line_starts) {
+		parse_src_loc(src, off, out);
+		return;
+	}
+	/* every node asks: binary search, never a rescan from the start */
+	if (off > src->len)
+		off = (uint32_t)src->len;
+	uint32_t lo = 0, hi = pc->nlines;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (pc->line_starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	out->file = src->file;
+	out->line = lo + 1;
+	out->col = off - pc->line_starts[lo] + 1;
+	out->off = off;
+}
+
+static void parse_build_lines(struct parse_ctx *pc)
+{
+	const struct parse_src *src = pc->src;
+	uint32_t n = 1;
+
+	for (size_t i = 0; i < src->len; i++)
+		n += src->text[i] == '\n';
+	pc->line_starts = ARENA_NEWN(pc->arena, uint32_t, n);
+	n = 1;
+	for (size_t i = 0; i < src->len; i++)
+		if (src->text[i] == '\n')
+			pc->line_starts[n++] = (uint32_t)(i + 1);
+	pc->nlines = n;
 }
 
 void parse_src_loc(const struct parse_src *src, uint32_t off, struct loc *out)
@@ -375,6 +410,8 @@ struct ast *parse_condition(struct arena *a, struct diag_ctx *d, const struct pa
 	yyscan_t scanner;
 	struct loc loc;
 
+	if (!src->map)
+		parse_build_lines(&pc);
 	if (fc_yylex_init_extra(&pc, &scanner)) {
 		parse_loc(&pc, 0, &loc);
 		diag_report(d, DIAG_SYNTAX, &loc, "cannot initialise the scanner");

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "event.h"
+
+#include <string.h>
+
+#define PARAMS_NONE
+#define PARAM(n, t) { n, RT_##t },
+
+/* One static parameter array per event code, then the table. */
+#define EVENT(code, ppme, dir, name, cat, flags, np, params)                                      \
+	static const struct rt_param_info params_##code[] = { params{ NULL, RT_PT_NONE } };
+#include "event_table.def"
+#define PARAMS_NONE
+#define PARAM(n, t) { n, RT_##t },
+
+static const struct rt_evt_info evt_table[] = {
+#define EVENT(code, ppme, dir, nm, cat, fl, np, params)                                           \
+	[code] = { code, #ppme, nm, #dir[0] == 'X', cat, fl, np, params_##code },
+#include "event_table.def"
+};
+
+#define EVT_COUNT (sizeof(evt_table) / sizeof(evt_table[0]))
+
+const struct rt_evt_info *rt_evt_info(uint16_t code)
+{
+	if (code >= EVT_COUNT || !evt_table[code].ppme)
+		return NULL;
+	return &evt_table[code];
+}
+
+uint16_t rt_evt_count(void)
+{
+	return (uint16_t)EVT_COUNT;
+}
+
+const char *rt_param_type_name(enum rt_param_type t)
+{
+	static const char *const names[] = {
+#define X(t) #t,
+		RT_PARAM_TYPES(X)
+#undef X
+	};
+	return t < RT_PT__COUNT ? names[t] : "PT_?";
+}
+
+int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why)
+{
+	struct rt_evt_hdr h;
+
+	if (len < RT_EVT_HDR_LEN) {
+		*why = "event shorter than its header";
+		return -1;
+	}
+	memcpy(&h, buf, RT_EVT_HDR_LEN);
+	if (h.len < RT_EVT_HDR_LEN || h.len > len) {
+		*why = "event length field out of range";
+		return -1;
+	}
+	memset(ev->p, 0, sizeof(ev->p));
+	memset(ev->plen, 0, sizeof(ev->plen));
+	ev->ts = h.ts;
+	ev->tid = h.tid;
+	ev->type = h.type;
+	ev->info = rt_evt_info(h.type);
+	ev->raw = buf;
+	ev->raw_len = h.len;
+	if (h.nparams > RT_MAX_PARAMS) {
+		*why = "too many parameters";
+		return -1;
+	}
+	ev->nparams = h.nparams;
+	size_t lsz = ev->info && (ev->info->flags & RT_EF_LARGE_PAYLOAD) ? 4 : 2;
+	size_t off = RT_EVT_HDR_LEN + lsz * h.nparams;
+	if (off > h.len) {
+		*why = "parameter lengths past the end of the event";
+		return -1;
+	}
+	for (uint32_t i = 0; i < h.nparams; i++) {
+		uint32_t pl = 0;
+		if (lsz == 2) {
+			uint16_t l16;
+			memcpy(&l16, buf + RT_EVT_HDR_LEN + 2 * i, 2);
+			pl = l16;
+		} else {
+			memcpy(&pl, buf + RT_EVT_HDR_LEN + 4 * i, 4);
+		}
+		if (pl > h.len - off) {
+			*why = "parameter data past the end of the event";
+			return -1;
+		}
+		ev->p[i] = buf + off;
+		ev->plen[i] = pl;
+		off += pl;
+	}
+	return 0;
+}
+
+bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out)
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = ev->p[i][0];
+	} else if (l == 2) {
+		uint16_t v;
+		memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		uint32_t v;
+		memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out)
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = (int8_t)ev->p[i][0];
+	} else if (l == 2) {
+		int16_t v;
+		memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		int32_t v;
+		memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
+{
+	if (i >= ev->nparams || !ev->p[i] || !ev->plen[i])
+		return NULL;
+	const char *s = (const char *)ev->p[i];
+	const char *nul = memchr(s, '\0', ev->plen[i]);
+	if (!nul)
+		return NULL; /* not terminated: malformed */
+	if (len)
+		*len = (uint32_t)(nul - s);
+	return s;
+}
+
+int rt_param_index(const struct rt_event *ev, const char *name)
+{
+	if (!ev->info)
+		return -1;
+	for (unsigned i = 0; i < ev->info->nparams; i++)
+		if (!strcmp(ev->info->params[i].name, name))
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * event: the one event ABI of falcoc.
+ *
+ * Every event source (a .scap capture, the eBPF probe, the kernel module)
+ * delivers events in libscap's wire format, so one decoder serves all:
+ *
+ *   struct rt_evt_hdr (26 bytes, packed, little endian)
+ *     u64 ts       nanoseconds since the epoch
+ *     u64 tid      thread id
+ *     u32 len      total length, header included
+ *     u16 type     PPME code (runtime/event_table.def)
+ *     u32 nparams
+ *   u16 lens[nparams]      (u32 for RT_EF_LARGE_PAYLOAD events)
+ *   param bytes, back to back, in table order
+ *
+ * A capture may hold fewer parameters than the table lists (older
+ * drivers); decoders use what is there and treat the rest as absent.
+ * Parameter types are libscap's PT_* types; their encodings are
+ * documented beside RT_PARAM_TYPES below.
+ */
+#ifndef FALCOC_EVENT_H
+#define FALCOC_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RT_EVT_HDR_LEN 26
+#define RT_MAX_PARAMS 32
+
+struct __attribute__((packed)) rt_evt_hdr {
+	uint64_t ts;
+	uint64_t tid;
+	uint32_t len;
+	uint16_t type;
+	uint32_t nparams;
+};
+
+/* Event categories and flags (driver ppm_events_public.h). */
+enum rt_evt_category {
+	RT_EC_UNKNOWN = 0,
+	RT_EC_OTHER = 1,
+	RT_EC_FILE = 2,
+	RT_EC_NET = 3,
+	RT_EC_IPC = 4,
+	RT_EC_MEMORY = 5,
+	RT_EC_PROCESS = 6,
+	RT_EC_SLEEP = 7,
+	RT_EC_SYSTEM = 8,
+	RT_EC_SIGNAL = 9,
+	RT_EC_USER = 10,
+	RT_EC_TIME = 11,
+	RT_EC_IO_READ = 32,
+	RT_EC_IO_WRITE = 33,
+	RT_EC_IO_OTHER = 34,
+	RT_EC_WAIT = 64,
+	RT_EC_SCHEDULER = 128,
+	RT_EC_INTERNAL = 256,
+	RT_EC_SYSCALL = 1 << 10,
+	RT_EC_TRACEPOINT = 1 << 11,
+	RT_EC_PLUGIN = 1 << 12,
+	RT_EC_METAEVENT = 1 << 13,
+	RT_EC_ITER = 1 << 14,
+};
+
+enum rt_evt_flags {
+	RT_EF_NONE = 0,
+	RT_EF_CREATES_FD = 1 << 0,
+	RT_EF_DESTROYS_FD = 1 << 1,
+	RT_EF_USES_FD = 1 << 2,
+	RT_EF_READS_FROM_FD = 1 << 3,
+	RT_EF_WRITES_TO_FD = 1 << 4,
+	RT_EF_MODIFIES_STATE = 1 << 5,
+	RT_EF_UNUSED = 1 << 6,
+	RT_EF_WAITS = 1 << 7,
+	RT_EF_SKIPPARSERESET = 1 << 8,
+	RT_EF_OLD_VERSION = 1 << 9,
+	RT_EF_DROP_SIMPLE_CONS = 1 << 10,
+	RT_EF_LARGE_PAYLOAD = 1 << 11,
+	RT_EF_USED_BY_PLUGIN = 1 << 12,
+	RT_EF_CONVERTER_MANAGED = 1 << 13,
+	RT_EF_TMP_CONVERTER_MANAGED = 1 << 14,
+};
+
+/*
+ * Parameter types. Encodings (little endian):
+ *   integers, FD (s64), PID (s64), ERRNO (s64), UID/GID (u32), flags and
+ *   enumflags (their width), MODE (u32), SYSCALLID (u16), SIGTYPE (u8),
+ *   RELTIME/ABSTIME (u64 ns), PORT (u16), IPV4ADDR (4 bytes), IPV6ADDR (16)
+ *   CHARBUF, FSPATH, FSRELPATH: NUL-terminated string
+ *   BYTEBUF: raw bytes; CHARBUFARRAY: NUL-separated strings
+ *   SOCKADDR: u8 family + address; SOCKTUPLE: u8 family + src + dst
+ *   FDLIST: u16 count + count * (u64 fd, u16 flags)
+ *   DYN: u8 index selecting the type
+ */
+#define RT_PARAM_TYPES(X)                                                                          \
+	X(PT_NONE) X(PT_INT8) X(PT_INT16) X(PT_INT32) X(PT_INT64) X(PT_UINT8) X(PT_UINT16)           \
+	X(PT_UINT32) X(PT_UINT64) X(PT_CHARBUF) X(PT_BYTEBUF) X(PT_ERRNO) X(PT_SOCKADDR)             \
+	X(PT_SOCKTUPLE) X(PT_FD) X(PT_PID) X(PT_FDLIST) X(PT_FSPATH) X(PT_SYSCALLID) X(PT_SIGTYPE)  \
+	X(PT_RELTIME) X(PT_ABSTIME) X(PT_PORT) X(PT_L4PROTO) X(PT_SOCKFAMILY) X(PT_BOOL)             \
+	X(PT_IPV4ADDR) X(PT_DYN) X(PT_FLAGS8) X(PT_FLAGS16) X(PT_FLAGS32) X(PT_UID) X(PT_GID)        \
+	X(PT_DOUBLE) X(PT_SIGSET) X(PT_CHARBUFARRAY) X(PT_CHARBUF_PAIR_ARRAY) X(PT_IPV4NET)          \
+	X(PT_IPV6ADDR) X(PT_IPV6NET) X(PT_IPADDR) X(PT_IPNET) X(PT_MODE) X(PT_FSRELPATH)             \
+	X(PT_ENUMFLAGS8) X(PT_ENUMFLAGS16) X(PT_ENUMFLAGS32) X(PT_FD32) X(PT_PID32)
+
+enum rt_param_type {
+#define X(t) RT_##t,
+	RT_PARAM_TYPES(X)
+#undef X
+	RT_PT__COUNT
+};
+
+struct rt_param_info {
+	const char *name;
+	enum rt_param_type type;
+};
+
+struct rt_evt_info {
+	uint16_t code;
+	const char *ppme; /* "PPME_SYSCALL_OPEN_X" */
+	const char *name; /* "open"; "NA" for unused codes */
+	bool exit;
+	uint32_t category; /* rt_evt_category bits */
+	uint32_t flags;    /* rt_evt_flags bits */
+	uint16_t nparams;
+	const struct rt_param_info *params;
+};
+
+/* NULL for codes outside the table. */
+const struct rt_evt_info *rt_evt_info(uint16_t code);
+uint16_t rt_evt_count(void);
+const char *rt_param_type_name(enum rt_param_type t);
+
+/*
+ * A decoded event: pointers into the event's bytes, which the caller
+ * keeps alive while the event is processed.
+ */
+struct rt_event {
+	uint64_t num;  /* 1-based sequence number in the source (evt.num) */
+	uint64_t ts;
+	uint64_t tid;
+	uint16_t type;
+	uint16_t cpu;
+	uint32_t flags; /* EVF block flags from a capture, 0 if none */
+	uint32_t nparams;
+	const struct rt_evt_info *info; /* NULL if the type is unknown */
+	const uint8_t *p[RT_MAX_PARAMS];
+	uint32_t plen[RT_MAX_PARAMS];
+	const uint8_t *raw; /* the whole event, header included */
+	uint32_t raw_len;
+};
+
+/*
+ * Decode an event from its wire bytes. Returns 0, or -1 with a reason in
+ * *why when the lengths are inconsistent (never reads past len).
+ */
+int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why);
+
+/* Parameter accessors; false if absent or too short. */
+bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out); /* any int width, zero-extended */
+bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out);  /* sign-extended */
+/* A NUL-terminated string param; returns NULL if absent. len excludes NUL. */
+const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len);
+/* Index of the parameter named `name` in this event's table row, or -1. */
+int rt_param_index(const struct rt_event *ev, const char *name);
+
+#endif

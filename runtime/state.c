@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * state: thread, fd, user and group tables (layout in state_int.h).
+ *
+ * The tables are chained hashes that grow by doubling; they hold at most
+ * a few thousand entries (one per live thread), so a simple design is
+ * enough. This file owns allocation and lookups and the per-event
+ * bracket rt_state_pre()/rt_state_post(); the syscall parsers that
+ * change the tables live in parsers.c.
+ */
+#include "state_int.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+char *rt_memdup(const char *s, uint32_t n)
+{
+	char *p = fc_malloc((size_t)n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *rt_strdup(const char *s)
+{
+	return rt_memdup(s ? s : "", s ? (uint32_t)strlen(s) : 0);
+}
+
+void rt_setstr(char **dst, const char *s)
+{
+	char *n = rt_strdup(s);
+	fc_free(*dst);
+	*dst = n;
+}
+
+static unsigned hash64(uint64_t k, unsigned nbuckets)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (unsigned)(k & (nbuckets - 1));
+}
+
+struct rt_state *rt_state_new(void)
+{
+	struct rt_state *st = fc_malloc(sizeof(*st));
+	memset(st, 0, sizeof(*st));
+	st->tbuckets = 256;
+	st->tb = fc_malloc(sizeof(*st->tb) * st->tbuckets);
+	memset(st->tb, 0, sizeof(*st->tb) * st->tbuckets);
+	st->cur.remove_fd = -1;
+	st->cur.remove_tid = -1;
+	return st;
+}
+
+void rt_state_set_merge_enter(struct rt_state *st, bool on)
+{
+	st->merge_enter = on;
+}
+
+/* ---- fd tables ---- */
+
+static struct rt_fdtable *fdtable_new(void)
+{
+	struct rt_fdtable *t = fc_malloc(sizeof(*t));
+	t->refs = 1;
+	t->count = 0;
+	t->nbuckets = 32;
+	t->b = fc_malloc(sizeof(*t->b) * t->nbuckets);
+	memset(t->b, 0, sizeof(*t->b) * t->nbuckets);
+	return t;
+}
+
+static void fd_free(struct rt_fd *f)
+{
+	fc_free(f->name);
+	fc_free(f->nameraw);
+	fc_free(f);
+}
+
+static void fdtable_unref(struct rt_fdtable *t)
+{
+	if (!t || --t->refs)
+		return;
+	for (unsigned i = 0; i < t->nbuckets; i++) {
+		struct rt_fd *f = t->b[i], *n;
+		for (; f; f = n) {
+			n = f->next;
+			fd_free(f);
+		}
+	}
+	fc_free(t->b);
+	fc_free(t);
+}
+
+/* A deep copy: fork gives the child its own table. */
+struct rt_fdtable *rt_fdtable_copy(const struct rt_fdtable *src)
+{
+	struct rt_fdtable *t = fdtable_new();
+	if (!src)
+		return t;
+	fc_free(t->b);
+	t->nbuckets = src->nbuckets;
+	t->b = fc_malloc(sizeof(*t->b) * t->nbuckets);
+	memset(t->b, 0, sizeof(*t->b) * t->nbuckets);
+	for (unsigned i = 0; i < src->nbuckets; i++) {
+		for (const struct rt_fd *f = src->b[i]; f; f = f->next) {
+			struct rt_fd *c = fc_malloc(sizeof(*c));
+			*c = *f;
+			c->name = rt_strdup(f->name);
+			c->nameraw = f->nameraw ? rt_strdup(f->nameraw) : NULL;
+			c->next = t->b[i];
+			t->b[i] = c;
+			t->count++;
+		}
+	}
+	return t;
+}
+
+static struct rt_fdtable *thread_fds(struct rt_thread *th)
+{
+	if (!th->fds)
+		th->fds = fdtable_new();
+	return th->fds;
+}
+
+struct rt_fd *rt_state_fd(struct rt_state *st, struct rt_thread *th, int64_t fd)
+{
+	(void)st;
+	if (!th || !th->fds || fd < 0)
+		return NULL;
+	struct rt_fdtable *t = th->fds;
+	for (struct rt_fd *f = t->b[hash64((uint64_t)fd, t->nbuckets)]; f; f = f->next)
+		if (f->fd == fd)
+			return f;
+	return NULL;
+}
+
+void rt_fd_remove(struct rt_thread *th, int64_t fd)
+{
+	if (!th || !th->fds)
+		return;
+	struct rt_fdtable *t = th->fds;
+	struct rt_fd **pp = &t->b[hash64((uint64_t)fd, t->nbuckets)];
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->fd == fd) {
+			struct rt_fd *f = *pp;
+			*pp = f->next;
+			fd_free(f);
+			t->count--;
+			return;
+		}
+	}
+}
+
+static void fdtable_grow(struct rt_fdtable *t)
+{
+	unsigned nb = t->nbuckets * 2;
+	struct rt_fd **b = fc_malloc(sizeof(*b) * nb);
+	memset(b, 0, sizeof(*b) * nb);
+	for (unsigned i = 0; i < t->nbuckets; i++) {
+		struct rt_fd *f = t->b[i], *n;
+		for (; f; f = n) {
+			n = f->next;
+			unsigned h = hash64((uint64_t)f->fd, nb);
+			f->next = b[h];
+			b[h] = f;
+		}
+	}
+	fc_free(t->b);
+	t->b = b;
+	t->nbuckets = nb;
+}
+
+/* Add (or replace: a reused number is a new file) fd in th's table. */
+struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd)
+{
+	rt_fd_remove(th, fd);
+	struct rt_fdtable *t = thread_fds(th);
+	if (t->count >= t->nbuckets * 2)
+		fdtable_grow(t);
+	struct rt_fd *f = fc_malloc(sizeof(*f));
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->name = rt_strdup("");
+	/* a new fd is not "renamed": sysdig's fd.name_changed is false on
+	 * socket/open exits and true only when connect or a UDP send gives
+	 * an existing fd a new tuple */
+	f->changed_seq = 0;
+	unsigned h = hash64((uint64_t)fd, t->nbuckets);
+	f->next = t->b[h];
+	t->b[h] = f;
+	t->count++;
+	return f;
+}
+
+void rt_fd_set_name(struct rt_fd *f, const char *name)
+{
+	rt_setstr(&f->name, name);
+}
+
+/* ---- threads ---- */
+
+static void thread_free(struct rt_thread *th)
+{
+	fc_free(th->comm);
+	fc_free(th->exe);
+	fc_free(th->exepath);
+	fc_free(th->cwd);
+	fc_free(th->root);
+	fc_free(th->args);
+	fc_free(th->env);
+	fc_free(th->cgroups);
+	fc_free(th->enter_buf);
+	fdtable_unref(th->fds);
+	fc_free(th);
+}
+
+struct rt_thread *rt_state_thread(struct rt_state *st, int64_t tid)
+{
+	for (struct rt_thread *t = st->tb[hash64((uint64_t)tid, st->tbuckets)]; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static void threads_grow(struct rt_state *st)
+{
+	unsigned nb = st->tbuckets * 2;
+	struct rt_thread **b = fc_malloc(sizeof(*b) * nb);
+	memset(b, 0, sizeof(*b) * nb);
+	for (unsigned i = 0; i < st->tbuckets; i++) {
+		struct rt_thread *t = st->tb[i], *n;
+		for (; t; t = n) {
+			n = t->next;
+			unsigned h = hash64((uint64_t)t->tid, nb);
+			t->next = b[h];
+			b[h] = t;
+		}
+	}
+	fc_free(st->tb);
+	st->tb = b;
+	st->tbuckets = nb;
+}
+
+/* A new, empty thread (replacing any with the same tid). Defaults are
+ * libsinsp's for a thread it knows nothing about. */
+struct rt_thread *rt_thread_add(struct rt_state *st, int64_t tid)
+{
+	rt_thread_remove(st, tid);
+	if (st->tcount >= st->tbuckets * 2)
+		threads_grow(st);
+	struct rt_thread *th = fc_malloc(sizeof(*th));
+	memset(th, 0, sizeof(*th));
+	th->tid = tid;
+	th->pid = tid;
+	th->ptid = -1;
+	th->sid = -1;
+	th->vpgid = -1;
+	th->pgid = -1;
+	th->vtid = -1;
+	th->vpid = -1;
+	th->uid = UINT32_MAX;
+	th->gid = UINT32_MAX;
+	th->loginuid = UINT32_MAX;
+	th->lastevent_fd = -1;
+	th->comm = rt_strdup("");
+	th->exe = rt_strdup("");
+	th->exepath = rt_strdup("");
+	th->cwd = rt_strdup("");
+	th->root = rt_strdup("");
+	unsigned h = hash64((uint64_t)tid, st->tbuckets);
+	th->next = st->tb[h];
+	st->tb[h] = th;
+	st->tcount++;
+	return th;
+}
+
+void rt_thread_remove(struct rt_state *st, int64_t tid)
+{
+	struct rt_thread **pp = &st->tb[hash64((uint64_t)tid, st->tbuckets)];
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->tid == tid) {
+			struct rt_thread *t = *pp;
+			*pp = t->next;
+			if (st->cur.th == t)
+				st->cur.th = NULL;
+			thread_free(t);
+			st->tcount--;
+			return;
+		}
+	}
+}
+
+/* Threads share their leader's fd table; a leader seen after its
+ * threads (capture order) adopts nothing: each keeps what it has. */
+static void thread_link_fds(struct rt_state *st, struct rt_thread *th)
+{
+	if (th->pid == th->tid || th->fds)
+		return;
+	struct rt_thread *leader = rt_state_thread(st, th->pid);
+	if (leader) {
+		th->fds = thread_fds(leader);
+		th->fds->refs++;
+	}
+}
+
+void rt_state_add_proc(struct rt_state *st, const struct rt_proc_info *p)
+{
+	struct rt_thread *th = rt_thread_add(st, (int64_t)p->tid);
+	th->pid = (int64_t)p->pid;
+	th->ptid = (int64_t)p->ptid;
+	th->sid = (int64_t)p->sid;
+	th->vpgid = (int64_t)p->vpgid;
+	th->pgid = (int64_t)p->pgid;
+	th->vtid = (int64_t)p->vtid;
+	th->vpid = (int64_t)p->vpid;
+	rt_setstr(&th->comm, p->comm);
+	rt_setstr(&th->exe, p->exe);
+	rt_setstr(&th->exepath, p->exepath);
+	rt_setstr(&th->root, p->root);
+	/* libsinsp keeps cwd with a trailing '/' so relative paths join. */
+	if (p->cwd && *p->cwd) {
+		size_t n = strlen(p->cwd);
+		char *c = fc_malloc(n + 2);
+		memcpy(c, p->cwd, n + 1);
+		if (c[n - 1] != '/') {
+			c[n] = '/';
+			c[n + 1] = '\0';
+		}
+		fc_free(th->cwd);
+		th->cwd = c;
+	}
+	/* Capture args hold argv[1..] only when produced by the proc list;
+	 * the reader hands them NUL-separated as stored. */
+	if (p->args && p->args_len) {
+		th->args = rt_memdup(p->args, p->args_len);
+		th->args_len = p->args_len;
+	}
+	if (p->env && p->env_len) {
+		th->env = rt_memdup(p->env, p->env_len);
+		th->env_len = p->env_len;
+	}
+	if (p->cgroups && p->cgroups_len) {
+		th->cgroups = rt_memdup(p->cgroups, p->cgroups_len);
+		th->cgroups_len = p->cgroups_len;
+	}
+	th->fdlimit = (int64_t)p->fdlimit;
+	th->flags = p->flags;
+	th->uid = p->uid;
+	th->gid = p->gid;
+	th->loginuid = p->loginuid;
+	th->tty = p->tty;
+	th->cap_permitted = p->cap_permitted;
+	th->cap_effective = p->cap_effective;
+	th->cap_inheritable = p->cap_inheritable;
+	th->exe_ino = p->exe_ino;
+	th->exe_ino_ctime = p->exe_ino_ctime;
+	th->exe_ino_mtime = p->exe_ino_mtime;
+	th->exe_writable = p->exe_writable;
+	th->exe_upper_layer = p->exe_upper_layer;
+	th->exe_from_memfd = p->exe_from_memfd;
+	th->exe_lower_layer = p->exe_lower_layer;
+	th->clone_ts = p->clone_ts;
+	th->pidns_init_start_ts = p->pidns_init_start_ts;
+	th->vmsize_kb = p->vmsize_kb;
+	th->vmrss_kb = p->vmrss_kb;
+	th->vmswap_kb = p->vmswap_kb;
+	th->pfmajor = p->pfmajor;
+	th->pfminor = p->pfminor;
+	thread_link_fds(st, th);
+}
+
+void rt_state_add_fd(struct rt_state *st, const struct rt_fd_info *fi)
+{
+	struct rt_thread *th = rt_state_thread(st, (int64_t)fi->tid);
+	if (!th)
+		return; /* libsinsp drops fds of unknown processes too */
+	struct rt_fd *f = rt_fd_add(st, th, fi->fd);
+	f->type = fi->type;
+	f->ino = fi->ino;
+	f->open_flags = fi->open_flags;
+	f->dev = fi->dev;
+	f->l4proto = fi->l4proto;
+	memcpy(f->sip, fi->sip, 16);
+	memcpy(f->dip, fi->dip, 16);
+	f->sport = fi->sport;
+	f->dport = fi->dport;
+	f->unix_src = fi->unix_source;
+	f->unix_dst = fi->unix_dest;
+	rt_fd_set_name(f, fi->name ? fi->name : "");
+	switch (fi->type) {
+	case RT_FD_IPV4_SOCK:
+	case RT_FD_IPV6_SOCK:
+		f->role = RT_ROLE_CLIENT; /* libsinsp's default for /proc sockets */
+		f->connected = true;
+		break;
+	case RT_FD_IPV4_SERVSOCK:
+	case RT_FD_IPV6_SERVSOCK:
+		f->role = RT_ROLE_SERVER;
+		break;
+	default:
+		break;
+	}
+}
+
+void rt_state_add_user(struct rt_state *st, const struct rt_user_info *u)
+{
+	if (u->container_id_hash)
+		return;
+	struct rt_user *e = rt_state_user(st, u->uid);
+	if (!e) {
+		e = fc_malloc(sizeof(*e));
+		memset(e, 0, sizeof(*e));
+		e->uid = u->uid;
+		e->next = st->users[u->uid & 63];
+		st->users[u->uid & 63] = e;
+	}
+	e->gid = u->gid;
+	rt_setstr(&e->name, u->name);
+	rt_setstr(&e->homedir, u->homedir);
+	rt_setstr(&e->shell, u->shell);
+}
+
+void rt_state_add_group(struct rt_state *st, const struct rt_group_info *g)
+{
+	struct rt_group *e = rt_state_group(st, g->gid);
+	if (!e) {
+		e = fc_malloc(sizeof(*e));
+		memset(e, 0, sizeof(*e));
+		e->gid = g->gid;
+		e->next = st->groups[g->gid & 63];
+		st->groups[g->gid & 63] = e;
+	}
+	rt_setstr(&e->name, g->name);
+}
+
+void rt_state_add_iface(struct rt_state *st, const struct rt_iface_info *i)
+{
+	struct rt_iface_info *n = fc_malloc(sizeof(*n) * (st->nifaces + 1));
+	if (st->nifaces)
+		memcpy(n, st->ifaces, sizeof(*n) * st->nifaces);
+	n[st->nifaces++] = *i;
+	fc_free(st->ifaces);
+	st->ifaces = n;
+}
+
+bool rt_state_ip_is_local(const struct rt_state *st, const uint8_t *ip, bool v6)
+{
+	for (unsigned k = 0; k < st->nifaces; k++)
+		if (st->ifaces[k].v6 == v6 && !memcmp(st->ifaces[k].addr, ip, v6 ? 16 : 4))
+			return true;
+	return false;
+}
+
+struct rt_user *rt_state_user(struct rt_state *st, uint32_t uid)
+{
+	for (struct rt_user *u = st->users[uid & 63]; u; u = u->next)
+		if (u->uid == uid)
+			return u;
+	return NULL;
+}
+
+struct rt_group *rt_state_group(struct rt_state *st, uint32_t gid)
+{
+	for (struct rt_group *g = st->groups[gid & 63]; g; g = g->next)
+		if (g->gid == gid)
+			return g;
+	return NULL;
+}
+
+void rt_state_free(struct rt_state *st)
+{
+	if (!st)
+		return;
+	for (unsigned i = 0; i < st->tbuckets; i++) {
+		struct rt_thread *t = st->tb[i], *n;
+		for (; t; t = n) {
+			n = t->next;
+			thread_free(t);
+		}
+	}
+	fc_free(st->tb);
+	fc_free(st->ifaces);
+	fc_free(st->cur.null_name);
+	for (unsigned i = 0; i < 64; i++) {
+		struct rt_user *u = st->users[i], *un;
+		for (; u; u = un) {
+			un = u->next;
+			fc_free(u->name);
+			fc_free(u->homedir);
+			fc_free(u->shell);
+			fc_free(u);
+		}
+		struct rt_group *g = st->groups[i], *gn;
+		for (; g; g = gn) {
+			gn = g->next;
+			fc_free(g->name);
+			fc_free(g);
+		}
+	}
+	fc_free(st);
+}
+
+void rt_ip6_str(char *out, size_t n, const uint8_t *ip)
+{
+	if (!inet_ntop(AF_INET6, ip, out, (socklen_t)n))
+		snprintf(out, n, "<NA>");
+}
+
+/* ---- paths ---- */
+
+void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
+{
+	/* Build the joined path, then rewrite it segment by segment. */
+	size_t dl = path[0] == '/' ? 0 : strlen(dir), pl = strlen(path);
+	char *tmp = fc_malloc(dl + pl + 2);
+	memcpy(tmp, dir, dl);
+	if (dl && tmp[dl - 1] != '/')
+		tmp[dl++] = '/';
+	memcpy(tmp + dl, path, pl + 1);
+
+	size_t o = 0;
+	bool abs = tmp[0] == '/';
+	if (outsz == 0) {
+		fc_free(tmp);
+		return;
+	}
+	if (abs && o + 1 < outsz)
+		out[o++] = '/';
+	const char *s = tmp;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = s;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - s);
+		if (n == 0)
+			break;
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			/* back up over the previous segment, never past the root */
+			size_t floor = abs ? 1 : 0;
+			if (o > floor) {
+				o--;
+				while (o > floor && out[o - 1] != '/')
+					o--;
+				if (o > floor)
+					o--; /* the separator before it */
+			}
+		} else {
+			if (o > (abs ? 1u : 0u) && o + 1 < outsz)
+				out[o++] = '/';
+			for (size_t i = 0; i < n && o + 1 < outsz; i++)
+				out[o++] = s[i];
+		}
+		s = e;
+	}
+	/* keep a trailing slash if the input had one after a real segment */
+	out[o] = '\0';
+	fc_free(tmp);
+}
+
+/* ---- per event ---- */
+
+int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *name,
+		 const struct rt_event **from)
+{
+	int i = rt_param_index(ev, name);
+	if (i >= 0 && (unsigned)i < ev->nparams) {
+		*from = ev;
+		return i;
+	}
+	if (ev == st->cur.ev && st->cur.has_enter) {
+		i = rt_param_index(&st->cur.enter, name);
+		if (i >= 0 && (unsigned)i < st->cur.enter.nparams) {
+			*from = &st->cur.enter;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void save_enter(struct rt_thread *th, const struct rt_event *ev)
+{
+	if (!ev->raw || !ev->raw_len)
+		return;
+	if (th->enter_cap < ev->raw_len) {
+		fc_free(th->enter_buf);
+		th->enter_buf = fc_malloc(ev->raw_len);
+		th->enter_cap = ev->raw_len;
+	}
+	memcpy(th->enter_buf, ev->raw, ev->raw_len);
+	th->enter_len = ev->raw_len;
+	th->enter_type = ev->type;
+	th->has_enter = true;
+}
+
+void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
+{
+	struct rt_cur *c = &st->cur;
+	st->seq++;
+	c->ev = ev;
+	c->fd = NULL;
+	c->has_enter = false;
+	c->fd_unknowable = false;
+	c->skip_reset = false;
+	c->remove_fd = -1;
+	c->remove_fd_th = NULL;
+	c->remove_tid = -1;
+
+	struct rt_thread *th = rt_state_thread(st, (int64_t)ev->tid);
+	if (!th) {
+		/* libsinsp, reading a capture, invents a thread it knows
+		 * nothing about; its comm prints as <NA>. */
+		th = rt_thread_add(st, (int64_t)ev->tid);
+		th->invalid = true;
+		rt_setstr(&th->comm, "<NA>");
+		rt_setstr(&th->exe, "<NA>");
+	}
+	c->th = th;
+	const struct rt_evt_info *info = ev->info;
+	if (!info) {
+		return;
+	}
+	if (info->category & RT_EC_METAEVENT)
+		return;
+	/* A context switch is no syscall: libsinsp leaves the thread's
+	 * pending enter event (and so the exit's latency) alone when one
+	 * falls between a syscall's enter and exit. */
+	if ((info->flags & RT_EF_SKIPPARSERESET) || (info->category & RT_EC_SCHEDULER)) {
+		c->skip_reset = true;
+		rt_parse_event(st, ev);
+		return;
+	}
+
+	if (!info->exit) {
+		th->lastevent_fd = -1;
+		th->latency = 0;
+		if (info->flags & RT_EF_USES_FD) {
+			int64_t fd;
+			/* The fd is the first parameter of every enter event
+			 * that uses one (libsinsp relies on it, so do we). */
+			if (ev->nparams > 0 && info->nparams > 0 &&
+			    info->params[0].type == RT_PT_FD && rt_param_s64(ev, 0, &fd)) {
+				th->lastevent_fd = fd;
+				c->fd = rt_state_fd(st, th, fd);
+			} else {
+				c->fd_unknowable = true;
+			}
+		}
+	} else {
+		if (th->has_enter && th->enter_type + 1 == ev->type) {
+			const char *why;
+			if (rt_event_decode(th->enter_buf, th->enter_len, &c->enter, &why) == 0) {
+				c->enter.num = 0;
+				c->enter.cpu = ev->cpu;
+				c->has_enter = true;
+			}
+		}
+		th->latency = c->has_enter ? ev->ts - c->enter.ts : 0;
+		if (info->flags & RT_EF_USES_FD) {
+			if (c->has_enter && (!c->enter.info || !c->enter.info->nparams ||
+					     c->enter.info->params[0].type != RT_PT_FD))
+				c->fd_unknowable = true;
+			if (!c->has_enter) {
+				/* No enter event (modern probes drop them): the
+				 * exit carries the fd. */
+				int i = rt_param_index(ev, "fd");
+				int64_t fd;
+				if (i >= 0 && ev->info->params[i].type == RT_PT_FD &&
+				    rt_param_s64(ev, (unsigned)i, &fd))
+					th->lastevent_fd = fd;
+				else
+					th->lastevent_fd = -1;
+			}
+			c->fd = rt_state_fd(st, th, th->lastevent_fd);
+		}
+	}
+	rt_parse_event(st, ev);
+	if (!info->exit && c->th)
+		save_enter(c->th, ev);
+}
+
+void rt_state_post(struct rt_state *st, const struct rt_event *ev)
+{
+	struct rt_cur *c = &st->cur;
+	(void)ev;
+	if (c->remove_fd >= 0 && c->remove_fd_th) {
+		if (c->fd && c->fd->fd == c->remove_fd)
+			c->fd = NULL;
+		rt_fd_remove(c->remove_fd_th, c->remove_fd);
+	}
+	if (c->remove_tid >= 0)
+		rt_thread_remove(st, c->remove_tid);
+	c->remove_fd = -1;
+	c->remove_fd_th = NULL;
+	c->remove_tid = -1;
+	c->fd = NULL;
+	c->ev = NULL;
+}
