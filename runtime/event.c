@@ -28,6 +28,15 @@ const struct rt_evt_info *rt_evt_info(uint16_t code)
 	return &evt_table[code];
 }
 
+bool rt_evt_is_internal(const struct rt_evt_info *info)
+{
+	if (!info)
+		return true;
+	if (info->category & RT_EC_INTERNAL)
+		return true;
+	return (info->category & RT_EC_METAEVENT) && !strcmp(info->name, "container");
+}
+
 uint16_t rt_evt_count(void)
 {
 	return (uint16_t)EVT_COUNT;

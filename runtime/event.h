@@ -127,6 +127,10 @@ struct rt_evt_info {
 	const struct rt_param_info *params;
 };
 
+/* Events libsinsp consumes itself and never shows to filters: internal
+ * ones (procinfo, ...) and the container meta events of a capture. */
+bool rt_evt_is_internal(const struct rt_evt_info *info);
+
 /* NULL for codes outside the table. */
 const struct rt_evt_info *rt_evt_info(uint16_t code);
 uint16_t rt_evt_count(void);

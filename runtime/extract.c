@@ -1262,7 +1262,11 @@ static uint32_t extract_fd_field(struct rt_state *st, const struct rt_event *ev,
 		case F_FD_FILENAME: {
 			if (!null_fd_name(st, ev, &s))
 				return 0;
+			/* a failed connect's tuple names no directory (sysdig
+			 * prints <NA>) */
 			const char *n = ev->info->name;
+			if (!strcmp(n, "connect"))
+				return 0;
 			if (id == F_FD_FILENAME && strcmp(n, "open") && strcmp(n, "openat") &&
 			    strcmp(n, "openat2") && strcmp(n, "creat"))
 				return 0;

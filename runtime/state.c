@@ -452,8 +452,15 @@ void rt_state_add_iface(struct rt_state *st, const struct rt_iface_info *i)
 
 bool rt_state_ip_is_local(const struct rt_state *st, const uint8_t *ip, bool v6)
 {
+	/* As libsinsp 0.29: the loopback address is always local, and an
+	 * IPv6 address is local when it shares its first 64 bits with an
+	 * interface's, loopback ::1 included (so :: and ::1 are local). */
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 }, zero[8];
+	size_t n = v6 ? 8 : 4;
+	if (v6 ? !memcmp(ip, zero, 8) : !memcmp(ip, lo4, 4))
+		return true;
 	for (unsigned k = 0; k < st->nifaces; k++)
-		if (st->ifaces[k].v6 == v6 && !memcmp(st->ifaces[k].addr, ip, v6 ? 16 : 4))
+		if (st->ifaces[k].v6 == v6 && !memcmp(st->ifaces[k].addr, ip, n))
 			return true;
 	return false;
 }

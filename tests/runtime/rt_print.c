@@ -71,15 +71,10 @@ static int parse_format(struct arena *a, const char *fmt, struct piece *pieces, 
 }
 
 /* sysdig 0.29 prints neither internal events (procinfo, ...) nor the
- * container meta events a capture opens with: libsinsp consumes those
- * to fill its container table. */
+ * container meta events a capture opens with. */
 static bool printed(const struct rt_evt_info *info)
 {
-	if (info->category & RT_EC_INTERNAL)
-		return false;
-	if ((info->category & RT_EC_METAEVENT) && !strcmp(info->name, "container"))
-		return false;
-	return true;
+	return !rt_evt_is_internal(info);
 }
 
 int main(int argc, char **argv)

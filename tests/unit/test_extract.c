@@ -137,6 +137,68 @@ static void test_sockets(void)
 	rt_state_free(st);
 }
 
+/* Fixes found against sysdig 0.29: generic events named after their
+ * PPM_SC code, flag tables, hex params, is_server/lip by the machine's
+ * addresses, name_changed on connect only, switch latency. */
+static void test_sysdig_compat(void)
+{
+	struct rt_state *st = rt_state_new();
+	struct evbuf e;
+	CHECK(!strcmp(rt_syscall_name(75), "mprotect"));
+	CHECK(!strcmp(rt_syscall_name(296), "arch_prctl"));
+	CHECK(!strcmp(rt_syscall_name(0), "<unknown>"));
+	CHECK(rt_syscall_name(60000) == NULL);
+	/* generic enter (code 0): ID=75 (PT_SYSCALLID, u16), nativeID=10 */
+	build(&e, 0, 9, 1, 2, 2u, (const void *)&(uint16_t){ 75 }, 2u,
+	      (const void *)&(uint16_t){ 10 });
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "evt.type", NULL), "mprotect"));
+	CHECK(!strcmp(render(st, &e.ev, "evt.arg.ID", NULL), "mprotect"));
+	CHECK(!strstr(render(st, &e.ev, "evt.args", NULL), "ID="));
+	rt_state_post(st, &e.ev);
+	/* futex(addr, FUTEX_PRIVATE_FLAG|FUTEX_WAKE, 1) enter */
+	build(&e, 64, 9, 2, 3, U64(0x10), 2u, (const void *)&(uint16_t){ 129 }, U64(1));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "evt.args", NULL),
+		      "addr=10 op=129(FUTEX_PRIVATE_FLAG|FUTEX_WAKE) val=1 "));
+	rt_state_post(st, &e.ev);
+	/* getrlimit(RLIMIT_STACK) enter */
+	build(&e, 140, 9, 3, 1, 1u, (const void *)&(uint8_t){ 3 });
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "evt.args", NULL), "resource=3(RLIMIT_STACK) "));
+	rt_state_post(st, &e.ev);
+	/* socket exit, connect to 127.0.0.1:80: the destination is local */
+	build(&e, 18, 9, 4, 3, U32(2), U32(1), U32(0));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	build(&e, 19, 9, 5, 1, I64(5));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "false"));
+	rt_state_post(st, &e.ev);
+	uint8_t tuple[13] = { 2, 10, 0, 0, 2, 0xa0, 0x0f, 127, 0, 0, 1, 80, 0 };
+	build(&e, 22, 9, 6, 1, I64(5));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	build(&e, 23, 9, 7, 2, I64(0), 13u, (const void *)tuple);
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.is_server", NULL), "true"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "true"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.lip", NULL), "127.0.0.1"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.rip", NULL), "10.0.0.2"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.lport", NULL), "80"));
+	CHECK(strcmp(render(st, &e.ev, "evt.latency", NULL), "0"));
+	rt_state_post(st, &e.ev);
+	/* an interface address from the capture makes 10.0.0.2 local */
+	struct rt_iface_info ii = { .v6 = false, .addr = { 10, 0, 0, 2 } };
+	rt_state_add_iface(st, &ii);
+	build(&e, 22, 9, 8, 1, I64(5));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.lip", NULL), "10.0.0.2"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "false"));
+	rt_state_post(st, &e.ev);
+	rt_state_free(st);
+}
+
 static void test_merge(void)
 {
 	/* 2016 drivers: openat's exit carries only the fd */
@@ -165,6 +227,7 @@ int main(void)
 	test_times();
 	test_sockets();
 	test_merge();
+	test_sysdig_compat();
 	if (failures)
 		fprintf(stderr, "test_extract: %d failures\n", failures);
 	else
