@@ -58,9 +58,21 @@ static bool appends(const struct rr_item *it, unsigned k)
 	return it->append || (it->override_append & k);
 }
 
+/* An item with an `override` key is never a definition, even when its
+ * override entries are invalid (those were reported by the reader). */
 static bool overrides(const struct rr_item *it)
 {
-	return it->append || it->has_override;
+	return it->append || it->has_override || (it->present & RK_OVERRIDE);
+}
+
+/* The keys an append/override item may change: the deprecated `append`
+ * appends what it holds; `override` only what it validly names. */
+static unsigned override_keys(const struct rr_item *it)
+{
+	if (it->append)
+		return it->present & (RK_CONDITION | RK_OUTPUT | RK_DESC | RK_TAGS | RK_EXCEPTIONS |
+				      RK_ITEMS);
+	return it->present & (it->override_append | it->override_replace);
 }
 
 static void cond_append(struct ruleset *rs, struct mtext *m, const struct rr_str *s)
@@ -83,6 +95,8 @@ static void collect_list(struct ruleset *rs, const struct rr_item *it)
 			no_previous(rs, it, "list");
 			return;
 		}
+		if (!(override_keys(it) & RK_ITEMS))
+			return;
 		if (!appends(it, RK_ITEMS))
 			memset(&l->items, 0, sizeof(l->items));
 		for (size_t i = 0; i < it->items.n; i++)
@@ -97,6 +111,8 @@ static void collect_list(struct ruleset *rs, const struct rr_item *it)
 		l->name = it->name.s;
 		l->idx = rs->list_seq++;
 		vec_push(rs->arena, &rs->lists, l);
+		if (strpbrk(l->name, " \t\n\r(),="))
+			vec_push(rs->arena, &rs->odd_lists, l);
 		strmap_put(&rs->list_by_name, l->name, l);
 	}
 	l->loc = it->name.loc;
@@ -114,6 +130,8 @@ static void collect_macro(struct ruleset *rs, const struct rr_item *it)
 			no_previous(rs, it, "macro");
 			return;
 		}
+		if (!(override_keys(it) & RK_CONDITION))
+			return;
 		if (!appends(it, RK_CONDITION))
 			mtext_init(&m->cond, rs->arena, rs->diag);
 		cond_append(rs, &m->cond, &it->condition);
@@ -165,11 +183,8 @@ static void exceptions_append(struct ruleset *rs, struct rs_rule *r, const struc
 			vec_push(rs->arena, &r->exceptions, e);
 			continue;
 		}
-		if (!e->has_values || !e->values.n) {
-			diag_report(rs->diag, DIAG_APPEND_NO_VALUES, &e->loc,
-				    "appending to exception '%s' adds no values", e->name.s);
-			continue;
-		}
+		if (!e->has_values || !e->values.n)
+			continue; /* reported by the reader (append-no-values) */
 		/* copy-on-write: the earlier item's vector stays intact */
 		struct rr_exception *c = ARENA_NEW(rs->arena, struct rr_exception);
 		*c = *prev;
@@ -204,7 +219,7 @@ static const char *str_join(struct ruleset *rs, const char *a, const char *b)
 /* Apply the keys of `it` to rule r. `all` for a (re)definition. */
 static void rule_apply(struct ruleset *rs, struct rs_rule *r, const struct rr_item *it, bool all)
 {
-	unsigned p = it->present;
+	unsigned p = all ? it->present : override_keys(it);
 
 	if (p & RK_CONDITION) {
 		if (all || !appends(it, RK_CONDITION))
@@ -212,10 +227,10 @@ static void rule_apply(struct ruleset *rs, struct rs_rule *r, const struct rr_it
 		cond_append(rs, &r->cond, &it->condition);
 	}
 	if (p & RK_OUTPUT) {
-		bool app = !all && appends(it, RK_OUTPUT);
-		r->output = app ? str_join(rs, r->output, it->output.s) : it->output.s;
-		if (!app)
-			r->output_src = it->output;
+		if (all || !appends(it, RK_OUTPUT))
+			mtext_init(&r->out, rs->arena, rs->diag);
+		cond_append(rs, &r->out, &it->output);
+		r->output = mtext_str(&r->out);
 	}
 	if (p & RK_DESC)
 		r->desc = !all && appends(it, RK_DESC) ? str_join(rs, r->desc, it->desc.s) : it->desc.s;

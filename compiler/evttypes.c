@@ -136,7 +136,7 @@ static uint64_t *eval_leaf(struct evt_ctx *c, const struct ast *n, bool neg)
 
 static uint64_t *eval(struct evt_ctx *c, const struct ast *n, bool neg)
 {
-	if ((c->n + 1) * 2 > c->cap)
+	if (!c->cap)
 		memo_grow(c);
 	size_t slot = memo_slot(c, n);
 	if (c->keys[slot] && c->vals[neg][slot])
@@ -163,7 +163,11 @@ static uint64_t *eval(struct evt_ctx *c, const struct ast *n, bool neg)
 		s = eval_leaf(c, n, neg);
 		break;
 	}
-	/* the recursive calls may have grown the table */
+	/* Grow before inserting, never while probing: a full table would
+	 * make memo_slot() spin. Recursion may have grown it meanwhile, so
+	 * the slot is looked up again. */
+	if ((c->n + 1) * 2 > c->cap)
+		memo_grow(c);
 	slot = memo_slot(c, n);
 	if (!c->keys[slot]) {
 		c->keys[slot] = n;

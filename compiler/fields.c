@@ -712,6 +712,12 @@ bool fields_check_value(const struct field_info *f, const char *v, const char **
 		 * /etc/services, so any service-like name is accepted. */
 		if (*v == '\0')
 			return true;
+		if (*v == '-' || *v == '+') {
+			/* a sign makes it a number, never a service name */
+			*why = *v == '-' ? "negative value for an unsigned field"
+					 : "not a port number or service name";
+			return false;
+		}
 		if (!all_digits(v)) {
 			for (const char *p = v; *p; p++) {
 				if (!isalnum((unsigned char)*p) && !strchr("-_.+/", *p)) {

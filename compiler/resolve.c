@@ -16,6 +16,7 @@
  * Everything works on mtext, so that a caret still lands on the right
  * file line and column after appends, exceptions and substitutions.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
@@ -155,40 +156,123 @@ static bool list_substitute(struct ruleset *rs, struct mtext *m, struct rs_list 
 	return used;
 }
 
+/* Queue, in definition order, the lists named by whole tokens of s. */
+static void lists_collect(struct ruleset *rs, const char *s, size_t len, unsigned gen,
+			  unsigned min_idx, struct vec *q)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		while (i < len && is_delim(s[i]))
+			i++;
+		size_t st = i;
+		while (i < len && !is_delim(s[i]))
+			i++;
+		if (i == st)
+			continue;
+		char save[128];
+		size_t n = i - st;
+		if (n >= sizeof(save))
+			continue; /* longer than any sane list name */
+		memcpy(save, s + st, n);
+		save[n] = '\0';
+		struct rs_list *l = strmap_get(&rs->list_by_name, save);
+		if (l && l->subst_gen != gen && l->idx >= min_idx) {
+			l->subst_gen = gen;
+			vec_push(rs->arena, q, l);
+		}
+	}
+}
+
+static int list_idx_cmp(const void *a, const void *b)
+{
+	const struct rs_list *x = *(const struct rs_list *const *)a;
+	const struct rs_list *y = *(const struct rs_list *const *)b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Falco tries every list on every condition, in definition order. The
+ * same result, in time linear in the condition: only lists named by a
+ * token of the text can match, and a substitution can only introduce
+ * names of lists defined later (earlier ones were flattened into it).
+ */
 static void lists_substitute_all(struct ruleset *rs, struct mtext *m)
 {
-	for (size_t i = 0; i < rs->lists.n; i++)
-		list_substitute(rs, m, rs->lists.v[i]);
+	unsigned gen = ++rs->subst_gen;
+	struct vec q = { 0 };
+
+	lists_collect(rs, mtext_str(m), mtext_len(m), gen, 0, &q);
+	/* a name with a delimiter in it is never one token: always try it */
+	for (size_t i = 0; i < rs->odd_lists.n; i++) {
+		struct rs_list *l = rs->odd_lists.v[i];
+		if (l->subst_gen != gen) {
+			l->subst_gen = gen;
+			vec_push(rs->arena, &q, l);
+		}
+	}
+	for (size_t k = 0; k < q.n; k++) {
+		qsort(q.v + k, q.n - k, sizeof(void *), list_idx_cmp);
+		struct rs_list *l = q.v[k];
+		if (!list_substitute(rs, m, l))
+			continue;
+		for (size_t j = 0; j < l->flat.n; j++) {
+			const char *it = l->flat.v[j];
+			lists_collect(rs, it, strlen(it), gen, l->idx + 1, &q);
+		}
+	}
 }
 
 /* ---- exceptions ---- */
 
-static void exc_value(struct ruleset *rs, struct strbuf *b, const struct rr_val *v)
+/* Append a YAML string, mapped linearly into its scalar when the text is
+ * exactly the scalar's value, else to the value's location. */
+static void add_str(struct mtext *m, const struct rr_str *s, const char *text)
+{
+	const struct ynode *n = s->node;
+
+	if (n && n->kind == Y_SCALAR && text == s->s && !strcmp(n->str, text))
+		mtext_add_scalar(m, n, n->str, 0, (uint32_t)strlen(text), &s->loc);
+	else
+		mtext_add_fixed(m, text, (uint32_t)strlen(text), &s->loc);
+}
+
+static void exc_value(struct ruleset *rs, struct mtext *m, const struct rr_val *v)
 {
 	if (v->is_list) {
-		sb_putc(b, '(');
+		mtext_add_fixed(m, "(", 1, &v->loc);
 		for (size_t i = 0; i < v->items.n; i++) {
 			if (i)
-				sb_puts(b, ", ");
-			exc_value(rs, b, v->items.v[i]);
+				mtext_add_fixed(m, ", ", 2, &v->loc);
+			exc_value(rs, m, v->items.v[i]);
 		}
-		sb_putc(b, ')');
+		mtext_add_fixed(m, ")", 1, &v->loc);
 		return;
 	}
-	sb_puts(b, quote_item(rs, v->str.s ? v->str.s : ""));
+	add_str(m, &v->str, quote_item(rs, v->str.s ? v->str.s : ""));
 }
 
-static const char *rr_s(const struct vec *v, size_t i)
+static const struct rr_str *rr_at(const struct vec *v, size_t i)
 {
-	const struct rr_str *s = v->v[i];
-	return s->s ? s->s : "";
+	return v->v[i];
 }
 
-/* Append `and not (...)` for the rule's exceptions, located at each
- * exception so a bad field or value points at the YAML. */
+static void add_comp(struct mtext *m, const struct rr_exception *e, size_t i, const char *dflt)
+{
+	if (i < e->comps.n && rr_at(&e->comps, i)->s)
+		add_str(m, rr_at(&e->comps, i), rr_at(&e->comps, i)->s);
+	else
+		mtext_add_fixed(m, dflt, (uint32_t)strlen(dflt), &e->loc);
+}
+
+/*
+ * Append `and not (...)` for the rule's exceptions, as Falco's text:
+ *   (cond) and not ((f1 c1 v1 and f2 c2 v2) or ... or (f c (v1, v2)))
+ * Every field, operator and value keeps its own YAML location.
+ */
 static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
 {
-	struct strbuf b = { 0 };
 	struct mtext out;
 	bool any = false;
 
@@ -197,43 +281,43 @@ static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
 		const struct rr_exception *e = r->exceptions.v[i];
 		if (!e->has_fields || !e->fields.n || !e->values.n)
 			continue;
+		if (!e->fields_is_list) {
+			/* single form: all values in one list */
+			if (any)
+				mtext_add_fixed(&out, " or ", 4, &e->loc);
+			add_str(&out, rr_at(&e->fields, 0), rr_at(&e->fields, 0)->s);
+			mtext_add_fixed(&out, " ", 1, &e->loc);
+			add_comp(&out, e, 0, "in");
+			mtext_add_fixed(&out, " (", 2, &e->loc);
+			for (size_t j = 0; j < e->values.n; j++) {
+				if (j)
+					mtext_add_fixed(&out, ", ", 2, &e->loc);
+				exc_value(rs, &out, e->values.v[j]);
+			}
+			mtext_add_fixed(&out, ")", 1, &e->loc);
+			any = true;
+			continue;
+		}
 		for (size_t k = 0; k < e->values.n; k++) {
 			const struct rr_val *v = e->values.v[k];
-			b.len = 0;
-			if (b.s)
-				b.s[0] = '\0';
-			if (e->fields_is_list) {
-				if (!v->is_list || v->items.n != e->fields.n)
-					continue; /* shape error, reported by the reader */
-				sb_putc(&b, '(');
-				for (size_t f = 0; f < e->fields.n; f++) {
-					if (f)
-						sb_puts(&b, " and ");
-					sb_printf(&b, "%s %s ", rr_s(&e->fields, f),
-						  f < e->comps.n ? rr_s(&e->comps, f) : "=");
-					exc_value(rs, &b, v->items.v[f]);
-				}
-				sb_putc(&b, ')');
-			} else {
-				/* single form: all values go in one list, once */
-				if (k)
-					break;
-				sb_printf(&b, "%s %s (", rr_s(&e->fields, 0),
-					  e->comps.n ? rr_s(&e->comps, 0) : "in");
-				for (size_t j = 0; j < e->values.n; j++) {
-					if (j)
-						sb_puts(&b, ", ");
-					exc_value(rs, &b, e->values.v[j]);
-				}
-				sb_putc(&b, ')');
-			}
+			if (!v->is_list || v->items.n != e->fields.n)
+				continue; /* shape error, reported by the reader */
 			if (any)
 				mtext_add_fixed(&out, " or ", 4, &v->loc);
-			mtext_add_fixed(&out, sb_str(&b), (uint32_t)b.len, &v->loc);
+			mtext_add_fixed(&out, "(", 1, &v->loc);
+			for (size_t f = 0; f < e->fields.n; f++) {
+				if (f)
+					mtext_add_fixed(&out, " and ", 5, &v->loc);
+				add_str(&out, rr_at(&e->fields, f), rr_at(&e->fields, f)->s);
+				mtext_add_fixed(&out, " ", 1, &v->loc);
+				add_comp(&out, e, f, "=");
+				mtext_add_fixed(&out, " ", 1, &v->loc);
+				exc_value(rs, &out, v->items.v[f]);
+			}
+			mtext_add_fixed(&out, ")", 1, &v->loc);
 			any = true;
 		}
 	}
-	sb_free(&b);
 	if (!any)
 		return;
 	struct mtext cond;
@@ -250,10 +334,10 @@ static void exceptions_to_text(struct ruleset *rs, struct rs_rule *r)
 
 static struct ast *parse_mtext(struct ruleset *rs, struct mtext *m, const struct loc *where)
 {
-	if (!mtext_len(m)) {
-		diag_report(rs->diag, DIAG_SYNTAX, where, "empty condition");
+	/* A missing, empty or non-string condition was reported by the
+	 * reader; do not cascade. */
+	if (!mtext_len(m))
 		return NULL;
-	}
 	struct parse_src src = {
 		.text = mtext_str(m),
 		.len = mtext_len(m),

@@ -655,7 +655,8 @@ static void read_exception_values(struct reader *r, struct rr_exception *ex,
 	const struct ynode *v = yaml_map_get(em, "values");
 
 	if (!vk) {
-		if (is_update)
+		/* a nameless exception was reported already */
+		if (is_update && ex->name.s && *ex->name.s)
 			diag_report(r->d, DIAG_APPEND_NO_VALUES, &ex->loc,
 				    "overriding/appending exception '%s' with no values",
 				    ex->name.s);

@@ -40,6 +40,7 @@ struct rs_list {
 	struct vec items; /* struct rr_str *, as written (after appends) */
 	struct vec flat;  /* const char *, earlier lists flattened */
 	bool used, flattening, flattened, too_large;
+	unsigned subst_gen; /* lists_substitute_all() bookkeeping */
 	const struct rr_item *def;
 };
 
@@ -65,8 +66,9 @@ struct rs_rule {
 	struct loc loc;
 	const char *file;
 	struct mtext cond; /* condition text, exceptions appended */
-	struct rr_str output_src;
-	const char *output, *desc, *source;
+	struct mtext out;   /* output text, appends joined, located */
+	const char *output; /* mtext_str(&out), NULL if none */
+	const char *desc, *source;
 	int priority;
 	bool enabled;
 	struct vec tags;       /* const char * */
@@ -86,8 +88,9 @@ struct ruleset {
 	struct arena *arena;
 	struct diag_ctx *diag;
 	struct vec lists, macros, rules; /* in definition order */
+	struct vec odd_lists; /* lists whose names contain a delimiter */
 	struct strmap list_by_name, macro_by_name, rule_by_name;
-	unsigned macro_seq, list_seq;
+	unsigned macro_seq, list_seq, subst_gen;
 	bool lint; /* report lint-only diagnostics (unused, redefinitions) */
 	struct rs_rule *cur_rule; /* the rule being checked, for skip-if-unknown-filter */
 };

@@ -292,14 +292,10 @@ static size_t field_name_len(const char *s)
 	return i;
 }
 
-static void out_loc(struct ruleset *rs, const struct rs_rule *r, size_t off, struct loc *out)
+static void out_loc(struct ruleset *rs, struct rs_rule *r, size_t off, struct loc *out)
 {
-	*out = r->output_src.loc;
-	if (r->output != r->output_src.s || !r->output_src.node)
-		return;
-	const struct diag_source *src = diag_find_source(rs->diag, r->output_src.node->loc.file);
-	if (src)
-		yaml_scalar_loc(r->output_src.node, src->text, src->len, off, out);
+	(void)rs;
+	mtext_loc(&r->out, (uint32_t)off, out);
 }
 
 /*

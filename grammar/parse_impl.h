@@ -41,6 +41,7 @@ struct parse_ctx {
 	int targs_depth;       /* parens open inside a transformer call */
 	enum lex_after targs_ret;
 	int group_depth;       /* '(' nesting of expressions */
+	int not_run;           /* consecutive `not`s before the current check */
 	bool nesting_exceeded;
 	bool blank_seen;       /* a blank since the last operator (modifiers) */
 	const char *bad_text;  /* text of an invalid token, for messages */

@@ -151,7 +151,9 @@ static int load_rules(struct run *run)
 		struct rt_fmt_err ferr = { 0 };
 		rr->fmt = rt_fmt_compile(run->cx, r->output ? r->output : "", RT_FMT_FORCE_NA, &ferr);
 		if (!rr->fmt) {
-			diag_report(&run->diag, DIAG_OUTPUT_FIELD, &r->output_src.loc, "%s", ferr.msg);
+			struct loc at;
+			mtext_loc((struct mtext *)&r->out, (uint32_t)ferr.off, &at);
+			diag_report(&run->diag, DIAG_OUTPUT_FIELD, &at, "%s", ferr.msg);
 			continue;
 		}
 		rr->tags = (const char **)r->tags.v;
