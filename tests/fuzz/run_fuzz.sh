@@ -25,7 +25,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/falcoc-fuzz.XXXXXX") || exit 2
 [ "${FUZZ_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT INT TERM
 status=0
 
-for t in parse yaml; do
+for t in parse yaml scap eval; do
 	bin=$build/tests/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "run_fuzz.sh: $bin not built (configure with CC=clang -DFALCOC_FUZZ=ON)" >&2
