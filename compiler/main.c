@@ -15,9 +15,11 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "explain.h"
 #include "parse.h"
 #include "report.h"
 #include "ruleset.h"
+#include "split.h"
 
 static void usage(FILE *f)
 {
@@ -126,6 +128,92 @@ static int cmd_lint(int argc, char **argv)
 	return rc;
 }
 
+/* falcoc explain FILE... [--rule NAME]... [--format text|json]: per rule,
+ * the kernel part of the condition and why the rest stays in userspace. */
+static int cmd_explain(int argc, char **argv)
+{
+	enum explain_format fmt = EXPLAIN_TEXT;
+	struct vec only = { 0 };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "rule", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char help[] =
+		"usage: falcoc explain [--format text|json] [--rule NAME]... FILE...\n"
+		"  for each rule: event types, the kernel part of its condition, the\n"
+		"  userspace residual and why parts stay in userspace\n";
+	struct arena a;
+	int c;
+
+	arena_init(&a);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!explain_format_parse(optarg, &fmt)) {
+				fprintf(stderr, "falcoc explain: unknown format '%s' (text, json)\n",
+					optarg);
+				arena_free(&a);
+				return 2;
+			}
+			break;
+		case 'r': vec_push(&a, &only, optarg); break;
+		case 'h': fputs(help, stdout); arena_free(&a); return 0;
+		default: fputs(help, stderr); arena_free(&a); return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "falcoc explain: no rules files given\n");
+		fputs(help, stderr);
+		arena_free(&a);
+		return 2;
+	}
+
+	struct diag_ctx d;
+	struct ruleset rs;
+	diag_init(&d, &a);
+	rs_init(&rs, &a, &d);
+	bool io_error = false;
+	for (int i = optind; i < argc; i++)
+		rs_add_file(&rs, argv[i]);
+	for (const struct diag *g = d.head; g; g = g->next)
+		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
+	if (!io_error)
+		rs_compile(&rs);
+	if (io_error || d.nerrors) {
+		report_render(stderr, &d, REPORT_TEXT, (const char *const *)argv + optind,
+			      (size_t)(argc - optind), report_color_wanted(stderr));
+		arena_free(&a);
+		return io_error ? 2 : 1;
+	}
+
+	struct split_result res;
+	split_ruleset(&a, &rs, &res);
+	int rc = 0;
+	for (size_t i = 0; i < only.n; i++) {
+		bool found = false;
+		for (size_t k = 0; k < res.rules.n && !found; k++)
+			found = !strcmp(((struct split_rule *)res.rules.v[k])->rule->name,
+					(const char *)only.v[i]);
+		if (!found) {
+			fprintf(stderr, "falcoc explain: no compiled rule named '%s'\n",
+				(const char *)only.v[i]);
+			rc = 1;
+		}
+	}
+	struct explain_opts eo = { .fmt = fmt, .only = (const char *const *)only.v,
+				   .nonly = only.n };
+	struct strbuf out = { 0 };
+	explain_render(&out, &res, &eo, NULL);
+	if (fwrite(sb_str(&out), 1, out.len, stdout) != out.len || fflush(stdout))
+		rc = 2;
+	sb_free(&out);
+	arena_free(&a);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -136,6 +224,8 @@ int main(int argc, char **argv)
 		return cmd_parse(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;
