@@ -4,6 +4,7 @@
  *
  *   falcoc parse 'COND'                 print the condition's AST
  *   falcoc lint [options] FILE...       check rules files
+ *   falcoc compile FILE... -o PROBE.o   build the eBPF probe (also: falcoc FILE... -o PROBE.o)
  *
  * Exit codes: 0 ok, 1 errors in the input, 2 usage or I/O problems.
  */
@@ -20,12 +21,16 @@
 #include "report.h"
 #include "ruleset.h"
 #include "split.h"
+#include "codegen.h"
+#include "probe_build.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: falcoc parse 'CONDITION'\n"
 		"       falcoc lint [--format text|json|sarif] [--werror] [--color|--no-color] FILE...\n"
+		"       falcoc compile FILE... -o PROBE.o [--emit-c FILE|-] [--kernel-filter=on|off]\n"
+		"                      [--clang PATH]\n"
 		"\n"
 		"  parse   print the condition's syntax tree as an S-expression\n"
 		"  lint    check Falco rules files; all files form one namespace, in order\n"
@@ -214,6 +219,153 @@ static int cmd_explain(int argc, char **argv)
 	return rc;
 }
 
+/* Read a whole file into the arena (rules text for the metadata). */
+static char *compile_slurp(struct arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf b = { 0 };
+	char buf[65536];
+	size_t r;
+
+	if (!f)
+		return NULL;
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, r);
+	fclose(f);
+	char *s = arena_strndup(a, sb_str(&b), b.len);
+	*len = b.len;
+	sb_free(&b);
+	return s;
+}
+
+/*
+ * falcoc compile RULES.yaml... -o probe.o [--emit-c FILE|-]
+ *        [--kernel-filter=on|off] [--clang PATH]
+ * (also reached as `falcoc RULES.yaml... -o probe.o`)
+ */
+static int cmd_compile(int argc, char **argv)
+{
+	const char *out_obj = NULL, *emit_c = NULL, *clang = NULL;
+	bool kfilter = true, harness = false, keep = false;
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "emit-c", required_argument, NULL, 'E' },
+		{ "kernel-filter", required_argument, NULL, 'K' },
+		{ "clang", required_argument, NULL, 'C' },
+		{ "test-harness", no_argument, NULL, 'T' },
+		{ "keep-tmp", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char help[] =
+		"usage: falcoc compile RULES.yaml... -o PROBE.o [--emit-c FILE|-]\n"
+		"                      [--kernel-filter=on|off] [--clang PATH]\n"
+		"  compile rules files into an eBPF probe; --emit-c writes the generated C\n"
+		"  (with --emit-c and no -o, only the C is produced)\n"
+		"  --kernel-filter=off: filter by event type only, as Falco's probe does\n";
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_obj = optarg; break;
+		case 'E': emit_c = optarg; break;
+		case 'K':
+			if (!strcmp(optarg, "on"))
+				kfilter = true;
+			else if (!strcmp(optarg, "off"))
+				kfilter = false;
+			else {
+				fprintf(stderr, "falcoc compile: --kernel-filter takes on or off\n");
+				return 2;
+			}
+			break;
+		case 'C': clang = optarg; break;
+		case 'T': harness = true; break;
+		case 'k': keep = true; break;
+		case 'h': fputs(help, stdout); return 0;
+		default: fputs(help, stderr); return 2;
+		}
+	}
+	if (optind >= argc || (!out_obj && !emit_c)) {
+		fprintf(stderr, "falcoc compile: %s\n",
+			optind >= argc ? "no rules files given" : "no output: use -o or --emit-c");
+		fputs(help, stderr);
+		return 2;
+	}
+
+	struct arena a;
+	struct diag_ctx d;
+	struct ruleset rs;
+	arena_init(&a);
+	diag_init(&d, &a);
+	rs_init(&rs, &a, &d);
+	bool io_error = false;
+	for (int i = optind; i < argc; i++)
+		rs_add_file(&rs, argv[i]);
+	for (const struct diag *g = d.head; g; g = g->next)
+		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
+	if (!io_error)
+		rs_compile(&rs);
+	if (io_error || d.nerrors || d.nwarnings)
+		report_render(stderr, &d, REPORT_TEXT, (const char *const *)argv + optind,
+			      (size_t)(argc - optind), report_color_wanted(stderr));
+	if (io_error || d.nerrors) {
+		arena_free(&a);
+		return io_error ? 2 : 1;
+	}
+
+	struct cg_file *files = ARENA_NEWN(&a, struct cg_file, (size_t)(argc - optind));
+	for (int i = optind; i < argc; i++) {
+		struct cg_file *f = &files[i - optind];
+		f->name = argv[i];
+		f->text = compile_slurp(&a, argv[i], &f->len);
+		if (!f->text) {
+			fprintf(stderr, "falcoc compile: cannot read %s\n", argv[i]);
+			arena_free(&a);
+			return 2;
+		}
+	}
+
+	struct split_result sres;
+	split_ruleset(&a, &rs, &sres);
+	struct cg_options co = { .kernel_filter = kfilter, .files = files,
+				 .nfiles = (size_t)(argc - optind) };
+	struct cg_result cr;
+	struct strbuf csrc = { 0 };
+	const char *err = NULL;
+	int rc = 0;
+	if (cg_generate(&a, &sres, &co, &csrc, &cr, &err)) {
+		fprintf(stderr, "falcoc compile: %s\n", err);
+		rc = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < cr.warnings.n; i++)
+		fprintf(stderr, "falcoc: warning: %s\n", (const char *)cr.warnings.v[i]);
+	if (emit_c) {
+		FILE *f = strcmp(emit_c, "-") ? fopen(emit_c, "w") : stdout;
+		if (!f || fwrite(sb_str(&csrc), 1, csrc.len, f) != csrc.len ||
+		    (f == stdout ? fflush(f) : fclose(f))) {
+			fprintf(stderr, "falcoc compile: cannot write %s\n", emit_c);
+			rc = 2;
+			goto done;
+		}
+	}
+	if (out_obj) {
+		struct pb_options po = { .clang = clang, .test_harness = harness, .keep_tmp = keep };
+		struct strbuf perr = { 0 };
+		if (pb_build(sb_str(&csrc), csrc.len, out_obj, &po, &perr)) {
+			fprintf(stderr, "falcoc compile: %s\n", sb_str(&perr));
+			rc = 1;
+		}
+		sb_free(&perr);
+	}
+done:
+	sb_free(&csrc);
+	arena_free(&a);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -226,6 +378,10 @@ int main(int argc, char **argv)
 		return cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compile"))
+		return cmd_compile(argc - 1, argv + 1);
+	if (argv[1][0] != '-' && (strstr(argv[1], ".yaml") || strstr(argv[1], ".yml")))
+		return cmd_compile(argc, argv); /* falcoc RULES.yaml... -o probe.o */
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

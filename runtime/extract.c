@@ -237,7 +237,13 @@ static void ip_text(struct strbuf *b, const uint8_t *ip, bool v6)
 /* ---- syscall names ---- */
 
 static const char *const syscall_names[] = {
-#define X(sc, name) name,
+#define X(sc, name, cat) name,
+#include "syscalls.def"
+#undef X
+};
+
+static const uint16_t syscall_cats[] = {
+#define X(sc, name, cat) RT_EC_##cat,
 #include "syscalls.def"
 #undef X
 };
@@ -652,6 +658,8 @@ enum fid {
 	F_EVT_IS_IO,
 	F_EVT_IS_IO_READ,
 	F_EVT_IS_IO_WRITE,
+	F_EVT_IS_WAIT,
+	F_EVT_IS_SYSLOG,
 	F_EVT_IS_OPEN_READ,
 	F_EVT_IS_OPEN_WRITE,
 	F_EVT_IS_OPEN_EXEC,
@@ -700,6 +708,9 @@ enum fid {
 	F_PROC_EXE_INO_CTIME,
 	F_PROC_EXE_INO_MTIME,
 	F_PROC_FDLIMIT,
+	F_PROC_DURATION,
+	F_PROC_CTIME_DUR_PROC_START,
+	F_PROC_CTIME_DUR_PIDNS_START,
 	F_THREAD_TID,
 	F_THREAD_VTID,
 	F_THREAD_ISMAIN,
@@ -778,6 +789,8 @@ static const struct {
 	{ "evt.is_io", F_EVT_IS_IO },
 	{ "evt.is_io_read", F_EVT_IS_IO_READ },
 	{ "evt.is_io_write", F_EVT_IS_IO_WRITE },
+	{ "evt.is_wait", F_EVT_IS_WAIT },
+	{ "evt.is_syslog", F_EVT_IS_SYSLOG },
 	{ "evt.is_open_read", F_EVT_IS_OPEN_READ },
 	{ "evt.is_open_write", F_EVT_IS_OPEN_WRITE },
 	{ "evt.is_open_exec", F_EVT_IS_OPEN_EXEC },
@@ -826,6 +839,9 @@ static const struct {
 	{ "proc.exe_ino.ctime", F_PROC_EXE_INO_CTIME },
 	{ "proc.exe_ino.mtime", F_PROC_EXE_INO_MTIME },
 	{ "proc.fdlimit", F_PROC_FDLIMIT },
+	{ "proc.duration", F_PROC_DURATION },
+	{ "proc.exe_ino.ctime_duration_proc_start", F_PROC_CTIME_DUR_PROC_START },
+	{ "proc.exe_ino.ctime_duration_pidns_start", F_PROC_CTIME_DUR_PIDNS_START },
 	{ "thread.tid", F_THREAD_TID },
 	{ "thread.vtid", F_THREAD_VTID },
 	{ "thread.ismain", F_THREAD_ISMAIN },
@@ -1143,9 +1159,51 @@ static void time_text(struct strbuf *b, uint64_t ts, enum fid id)
 	}
 }
 
+/* The category libsinsp's sinsp_evt::get_category() gives: a generic
+ * event takes its syscall's (syscalls.def), others their table entry's
+ * without the source bits (syscall, tracepoint, plugin, meta). */
+static uint32_t event_category(const struct rt_event *ev)
+{
+	uint64_t id;
+	if (ev->type <= 1 && ev->nparams > 0 && ev->info && ev->info->nparams > 0 &&
+	    ev->info->params[0].type == RT_PT_SYSCALLID && rt_param_u64(ev, 0, &id))
+		return id < sizeof(syscall_cats) / sizeof(syscall_cats[0]) ? syscall_cats[id]
+									  : RT_EC_OTHER;
+	return ev->info->category & ~(uint32_t)(RT_EC_SYSCALL | RT_EC_TRACEPOINT | RT_EC_PLUGIN |
+						 RT_EC_METAEVENT | RT_EC_ITER);
+}
+
+/* An I/O event's category is named after its fd's kind (libsinsp's
+ * subcategory): "file", "net", "ipc" (lower case, unlike the IPC
+ * category), "unknown" for other kinds and for an unknown fd. */
+static const char *io_subcategory(const struct rt_fd *f)
+{
+	if (!f)
+		return "unknown";
+	switch (f->type) {
+	case RT_FD_FILE:
+	case RT_FD_FILE_V2:
+	case RT_FD_DIRECTORY:
+		return "file";
+	case RT_FD_IPV4_SOCK:
+	case RT_FD_IPV6_SOCK:
+	case RT_FD_IPV4_SERVSOCK:
+	case RT_FD_IPV6_SERVSOCK:
+		return "net";
+	case RT_FD_FIFO:
+	case RT_FD_UNIX_SOCK:
+	case RT_FD_EVENT:
+	case RT_FD_SIGNALFD:
+	case RT_FD_INOTIFY:
+		return "ipc";
+	default:
+		return "unknown";
+	}
+}
+
 static const char *category_name(uint32_t c)
 {
-	switch (c & 0xff) {
+	switch (c) {
 	case RT_EC_UNKNOWN:
 		return "unknown";
 	case RT_EC_OTHER:
@@ -1170,6 +1228,8 @@ static const char *category_name(uint32_t c)
 		return "user";
 	case RT_EC_TIME:
 		return "time";
+	case 12: /* EC_PROCESSING, absent from event.h: no event uses it */
+		return "processing";
 	case RT_EC_IO_READ:
 	case RT_EC_IO_WRITE:
 	case RT_EC_IO_OTHER:
@@ -1178,8 +1238,10 @@ static const char *category_name(uint32_t c)
 		return "wait";
 	case RT_EC_SCHEDULER:
 		return "scheduler";
-	default:
+	case RT_EC_INTERNAL:
 		return "internal";
+	default:
+		return "unknown";
 	}
 }
 
@@ -1524,11 +1586,13 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 		return out->n;
 	}
 	case F_EVT_BUFLEN:
-		if (!ev->info || !(ev->info->category & (RT_EC_IO_READ | RT_EC_IO_WRITE)))
+		/* libsinsp: an I/O event on a known fd; the exit's result */
+		if (!ev->info || !ev->info->exit || ev != st->cur.ev || !st->cur.fd ||
+		    !(event_category(ev) & RT_EC_IO_READ))
 			return 0;
 		if (!get_res(ev, &res) || res < 0)
 			return 0;
-		return put_u(out, FT_UINT64, (uint64_t)res);
+		return put_u(out, FT_UINT32, (uint64_t)res);
 	case F_EVT_RES:
 		if (!get_res(ev, &res))
 			return 0;
@@ -1539,13 +1603,23 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 		return put_i(out, FT_INT64, res);
 	case F_EVT_FAILED:
 		return put_b(out, get_res(ev, &res) && res < 0);
+	/* libsinsp reads these from the event's flags, not its category:
+	 * an fcntl or a close is no I/O */
 	case F_EVT_IS_IO:
-		return put_b(out, ev->info && (ev->info->category & 0xff) >= RT_EC_IO_READ &&
-					  (ev->info->category & 0xff) <= RT_EC_IO_OTHER);
+		return put_b(out, ev->info &&
+					  (ev->info->flags & (RT_EF_READS_FROM_FD | RT_EF_WRITES_TO_FD)));
 	case F_EVT_IS_IO_READ:
-		return put_b(out, ev->info && (ev->info->category & 0xff) == RT_EC_IO_READ);
+		return put_b(out, ev->info && (ev->info->flags & RT_EF_READS_FROM_FD));
 	case F_EVT_IS_IO_WRITE:
-		return put_b(out, ev->info && (ev->info->category & 0xff) == RT_EC_IO_WRITE);
+		return put_b(out, ev->info && (ev->info->flags & RT_EF_WRITES_TO_FD));
+	case F_EVT_IS_WAIT:
+		return put_b(out, ev->info && (ev->info->flags & RT_EF_WAITS));
+	case F_EVT_IS_SYSLOG: {
+		/* a write to an fd whose name contains /dev/log */
+		const struct rt_fd *f = ev == st->cur.ev ? st->cur.fd : NULL;
+		return put_b(out, ev->info && (ev->info->flags & RT_EF_WRITES_TO_FD) && f &&
+					  f->name && strstr(f->name, "/dev/log"));
+	}
 	case F_EVT_IS_OPEN_READ:
 	case F_EVT_IS_OPEN_WRITE:
 	case F_EVT_IS_OPEN_EXEC:
@@ -1593,8 +1667,14 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 		return put_cstr(out, "syscall");
 	case F_EVT_IS_ASYNC:
 		return put_b(out, false);
-	case F_EVT_CATEGORY:
-		return ev->info ? put_cstr(out, category_name(ev->info->category)) : 0;
+	case F_EVT_CATEGORY: {
+		if (!ev->info)
+			return 0;
+		uint32_t c = event_category(ev);
+		if (c == RT_EC_IO_READ || c == RT_EC_IO_WRITE || c == RT_EC_IO_OTHER)
+			return put_cstr(out, io_subcategory(ev == st->cur.ev ? st->cur.fd : NULL));
+		return put_cstr(out, category_name(c));
+	}
 	default:
 		break;
 	}
@@ -1764,7 +1844,8 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 				id = t->pid;
 			t = parent_of(st, t);
 		}
-		return put_i(out, FT_INT64, id);
+		/* no shell among the ancestors: libsinsp returns no value */
+		return id < 0 ? 0 : put_i(out, FT_INT64, id);
 	}
 	case F_PROC_IS_EXE_WRITABLE:
 		return put_b(out, th->exe_writable);
@@ -1786,6 +1867,24 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 		return put_u(out, FT_ABSTIME, th->exe_ino_mtime);
 	case F_PROC_FDLIMIT:
 		return put_i(out, FT_INT64, main_thread(st, th)->fdlimit);
+	/* Ages, as libsinsp computes them: "now" is the event's time (in a
+	 * capture too), the process start its thread's clone time; no
+	 * value when a time is unknown (0). */
+	case F_PROC_DURATION:
+		return th->clone_ts ? put_u(out, FT_RELTIME, ev->ts - th->clone_ts) : 0;
+	case F_PROC_CTIME_DUR_PROC_START:
+		/* how long after its executable last changed the process
+		 * started */
+		if (!th->exe_ino_ctime || !th->clone_ts)
+			return 0;
+		return put_u(out, FT_ABSTIME, th->clone_ts - th->exe_ino_ctime);
+	case F_PROC_CTIME_DUR_PIDNS_START:
+		/* how long after its pid namespace started the executable
+		 * changed; none if it changed before */
+		if (!th->exe_ino_ctime || !th->pidns_init_start_ts ||
+		    th->exe_ino_ctime <= th->pidns_init_start_ts)
+			return 0;
+		return put_u(out, FT_ABSTIME, th->exe_ino_ctime - th->pidns_init_start_ts);
 	case F_THREAD_TID:
 		return put_i(out, FT_INT64, th->tid);
 	case F_THREAD_ISMAIN:

@@ -674,8 +674,15 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 		}
 		th->latency = c->has_enter ? ev->ts - c->enter.ts : 0;
 		if (info->flags & RT_EF_USES_FD) {
-			if (c->has_enter && (!c->enter.info || !c->enter.info->nparams ||
-					     c->enter.info->params[0].type != RT_PT_FD))
+			/* An enter event that uses an fd but carries none
+			 * (mmap's first parameter is an address) leaves it
+			 * unknowable. One that uses none (setsockopt's, which
+			 * has no parameters in old captures) left the fd at -1,
+			 * and the exit has fd fields: fd.num -1, fd.name "". */
+			if (c->has_enter &&
+			    (!c->enter.info ||
+			     ((c->enter.info->flags & RT_EF_USES_FD) &&
+			      (!c->enter.info->nparams || c->enter.info->params[0].type != RT_PT_FD))))
 				c->fd_unknowable = true;
 			if (!c->has_enter) {
 				/* No enter event (modern probes drop them): the

@@ -10,7 +10,7 @@ PKGS=(
 	libyaml-dev libbpf-dev libelf-dev zlib1g-dev
 	clang llvm libclang-rt-dev
 	python3 jq
-	sysdig
+	sysdig bpftool
 )
 
 missing=()

@@ -1,0 +1,1030 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * codegen: the probe's BPF C from a split ruleset (contract: codegen.h,
+ * bpf-templates/fc_probe.bpf.h).
+ *
+ * DATA STRUCTURE. The input is split_result: per rule a kexpr tree in
+ * three-valued logic and its event-type set; per list a set. The output is
+ * one filter function per row of bpf-templates/fc_syscalls.def. For each
+ * syscall the rules whose event-type set holds its event name are emitted
+ * in rule order, each kexpr first *folded for that syscall* (fold()):
+ * evt.type becomes a constant, evt.arg.NAME / evt.rawarg.NAME become the
+ * parameter's position in that syscall's event (runtime/event_table.def),
+ * and a field the syscall's event does not carry becomes MAYBE. The
+ * folded tree is then printed as statements that short-circuit like the
+ * kernel should: an AND stops at the first FALSE, an OR at the first TRUE,
+ * so the cheap checks split put first are the ones that gate string work.
+ *
+ * Every check compiles to an expression of the template's helpers that
+ * yields FC_TRUE / FC_FALSE / FC_MAYBE; a field value the kernel failed to
+ * read (string view len < 0, param not pushed) yields MAYBE there.
+ *
+ * Output is a pure function of the input: no addresses, no hash-order
+ * iteration, no time stamps.
+ */
+#include "codegen.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bpf-templates/falcoc_abi.h"
+#include "fields.h"
+#include "ruleset.h"
+
+#define CG_KEY_MAX 256 /* FC_KEY_MAX in fc_probe.bpf.h */
+
+/* ---- syscalls (bpf-templates/fc_syscalls.def) ---- */
+
+#define FC_SCF_ALWAYS 1
+struct cg_sc {
+	const char *name;
+	int nr;
+	int ppme;
+	int np;
+	int flags;
+};
+
+static const struct cg_sc cg_scs[] = {
+#define FC_SC(name, nr, ppme, np, flags) { #name, nr, ppme, np, flags },
+#include "../bpf-templates/fc_syscalls.def"
+};
+#define CG_NSC (sizeof(cg_scs) / sizeof(cg_scs[0]))
+
+size_t cg_syscall_count(void)
+{
+	return CG_NSC;
+}
+
+const char *cg_syscall_name(size_t i)
+{
+	return i < CG_NSC ? cg_scs[i].name : NULL;
+}
+
+/* ---- event parameters (runtime/event_table.def) ---- */
+
+struct cg_param {
+	const char *name;
+	const char *type; /* "PT_FD" */
+};
+
+#define PARAM(n, t) { n, #t },
+#define PARAMS_NONE
+#define EVENT(code, ppme, dir, name, cat, fl, np, ...) \
+	static const struct cg_param cg_p_##code[] = { __VA_ARGS__ { NULL, NULL } };
+#include "../runtime/event_table.def"
+#undef EVENT
+#undef PARAM
+#undef PARAMS_NONE
+
+struct cg_evt {
+	const char *name;
+	unsigned np;
+	const struct cg_param *params;
+};
+
+#define EVENT(code, ppme, dir, name, cat, fl, np, ...) [code] = { name, np, cg_p_##code },
+static const struct cg_evt cg_evts[] = {
+#include "../runtime/event_table.def"
+};
+#undef EVENT
+
+static const struct cg_evt *evt_of(const struct cg_sc *sc)
+{
+	if (sc->ppme < 0 || (size_t)sc->ppme >= sizeof(cg_evts) / sizeof(cg_evts[0]))
+		return NULL;
+	return cg_evts[sc->ppme].params ? &cg_evts[sc->ppme] : NULL;
+}
+
+static int param_index(const struct cg_sc *sc, const char *name, const char **type)
+{
+	const struct cg_evt *e = evt_of(sc);
+
+	if (!e || !name)
+		return -1;
+	for (unsigned i = 0; i < e->np; i++)
+		if (!strcmp(e->params[i].name, name)) {
+			*type = e->params[i].type;
+			return (int)i;
+		}
+	return -1;
+}
+
+static bool type_is_str(const char *t)
+{
+	return !strcmp(t, "PT_FSPATH") || !strcmp(t, "PT_FSRELPATH") || !strcmp(t, "PT_CHARBUF");
+}
+
+static bool type_is_num(const char *t)
+{
+	static const char *const nums[] = {
+		"PT_INT8",   "PT_INT16",  "PT_INT32",	"PT_INT64",	 "PT_UINT8",	  "PT_UINT16",
+		"PT_UINT32", "PT_UINT64", "PT_ERRNO",	"PT_FD",	 "PT_PID",	  "PT_UID",
+		"PT_GID",    "PT_MODE",	  "PT_FLAGS8",	"PT_FLAGS16",	 "PT_FLAGS32",	  "PT_SIGTYPE",
+		"PT_ENUMFLAGS8", "PT_ENUMFLAGS16", "PT_ENUMFLAGS32", "PT_PORT", "PT_SYSCALLID", NULL,
+	};
+	for (size_t i = 0; nums[i]; i++)
+		if (!strcmp(nums[i], t))
+			return true;
+	return false;
+}
+
+/* ---- flag tables (runtime/flags.def), for evt.arg.X contains NAME ---- */
+
+struct cg_flag {
+	const char *tab, *name;
+	uint32_t value;
+};
+
+#define FLAGTAB(tid)
+#define FLAG(tid, n, v) { #tid, n, (uint32_t)(v) },
+#define FLAGUSE(e, p, tid)
+static const struct cg_flag cg_flags[] = {
+#include "../runtime/flags.def"
+	{ NULL, NULL, 0 },
+};
+#define FLAGTAB(tid)
+#define FLAG(tid, n, v)
+#define FLAGUSE(e, p, tid) { e, p, #tid },
+static const struct {
+	const char *evt, *param, *tab;
+} cg_flag_uses[] = {
+#include "../runtime/flags.def"
+	{ NULL, NULL, NULL },
+};
+
+static const char *flag_table(const char *evt, const char *param)
+{
+	for (size_t k = 0; cg_flag_uses[k].evt; k++)
+		if (!strcmp(cg_flag_uses[k].evt, evt) && !strcmp(cg_flag_uses[k].param, param))
+			return cg_flag_uses[k].tab;
+	return NULL;
+}
+
+static bool single_bit(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* ---- output helpers ---- */
+
+struct cg {
+	struct arena *a;
+	struct strbuf *out;
+	const struct split_result *sr;
+	const struct cg_options *o;
+	unsigned tmp; /* temporaries in the current rule */
+};
+
+static void put_ind(struct strbuf *b, int ind)
+{
+	for (int i = 0; i < ind; i++)
+		sb_putc(b, '\t');
+}
+
+/* A C string literal, every non-printable byte as a 3-digit octal escape. */
+static void put_cstr(struct strbuf *b, const char *s, size_t n)
+{
+	sb_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\')
+			sb_printf(b, "\\%c", ch);
+		else if (ch == '?')
+			sb_puts(b, "\\?"); /* no trigraphs */
+		else if (ch >= 0x20 && ch < 0x7f)
+			sb_putc(b, (char)ch);
+		else
+			sb_printf(b, "\\%03o", ch);
+	}
+	sb_putc(b, '"');
+}
+
+/* Text safe inside a C comment: no slash-star or star-slash survives. */
+static void put_comment_text(struct strbuf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		sb_putc(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+		if ((s[0] == '*' && s[1] == '/') || (s[0] == '/' && s[1] == '*'))
+			sb_putc(b, ' ');
+	}
+}
+
+static unsigned round8(unsigned n)
+{
+	return (n + 7) & ~7u;
+}
+
+/* ---- sets ---- */
+
+static const struct split_set *set_by_id(const struct split_result *sr, int id)
+{
+	for (size_t i = 0; i < sr->sets.n; i++) {
+		const struct split_set *s = sr->sets.v[i];
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+/* Key size of a set map; 0 when a member is too long for the kernel. */
+static unsigned set_key_size(const struct split_set *s)
+{
+	if (s->match == KM_STR_IN) {
+		if (s->max_len + 1 > CG_KEY_MAX)
+			return 0;
+		return round8(s->max_len + 1);
+	}
+	if (s->max_len > CG_KEY_MAX)
+		return 0;
+	return 4 + round8(s->max_len ? s->max_len : 1);
+}
+
+void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
+{
+	for (size_t i = 0; i < sr->sets.n; i++) {
+		const struct split_set *s = sr->sets.v[i];
+		struct cg_set_info *si = ARENA_NEW(a, struct cg_set_info);
+		unsigned ks = set_key_size(s);
+
+		si->map_name = arena_printf(a, "fc_set_%d", s->id);
+		si->kind = s->match;
+		/* an oversized set keeps a map (checks on it are MAYBE) */
+		si->key_size = ks ? ks : (s->match == KM_STR_IN ? 8 : 12);
+		si->max_entries = s->nstrs ? s->nstrs : 1;
+		si->strs = s->strs;
+		si->nstrs = s->nstrs;
+		vec_push(a, out, si);
+	}
+}
+
+bool cg_set_key(const struct cg_set_info *s, const char *str, uint8_t *key)
+{
+	size_t n = strlen(str);
+
+	memset(key, 0, s->key_size);
+	if (s->kind == KM_STR_IN) {
+		if (n + 1 > s->key_size)
+			return false;
+		memcpy(key, str, n);
+		return true;
+	}
+	if (n > s->key_size - 4)
+		return false;
+	uint32_t bits = (uint32_t)n * 8;
+	memcpy(key, &bits, 4); /* host order, as the kernel's LPM key */
+	for (size_t i = 0; i < n; i++)
+		key[4 + i] = (uint8_t)(s->kind == KM_STR_SUFFIX ? str[n - 1 - i] : str[i]);
+	return true;
+}
+
+uint64_t cg_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* ---- checks ---- */
+
+/* The string view (FC_SV_*) of a string field, NULL if none here. */
+static const char *str_view(struct cg *g, const struct cg_sc *sc, const struct kexpr *k)
+{
+	switch (k->kfield) {
+	case KF_PROC_NAME:
+		return "FC_SV_COMM";
+	case KF_PROC_PNAME:
+		return "FC_SV_ANAME1";
+	case KF_PROC_ANAME: {
+		long n = k->arg ? strtol(k->arg, NULL, 10) : -1;
+		if (n == 0)
+			return "FC_SV_COMM";
+		if (n < 1 || n > FC_MAX_ANCESTORS)
+			return NULL;
+		return arena_printf(g->a, "FC_SV_ANAME%ld", n);
+	}
+	case KF_FD_NAME:
+		return "FC_SV_FDNAME";
+	case KF_FD_DIRECTORY:
+		return "FC_SV_FDDIR";
+	case KF_FD_FILENAME:
+		return "FC_SV_FDFILE";
+	case KF_EVT_ARG: {
+		const char *t;
+		int i = param_index(sc, k->arg, &t);
+		if (i < 0 || !type_is_str(t))
+			return NULL;
+		return arena_printf(g->a, "FC_SV_PARAM0 + %d", i);
+	}
+	default:
+		return NULL;
+	}
+}
+
+/* A numeric field as a C expression with its known-ness, or false. */
+static bool num_field(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+		      const char **val, const char **known)
+{
+	*known = "1";
+	switch (k->kfield) {
+	case KF_PROC_PID: *val = "(__s64)c->task.pid"; return true;
+	case KF_PROC_PPID: *val = "(__s64)c->task.ppid"; return true;
+	case KF_THREAD_TID: *val = "(__s64)c->tid"; return true;
+	case KF_USER_UID: *val = "(__s64)c->task.uid"; return true;
+	case KF_USER_LOGINUID: *val = "(__s64)(__s32)c->task.loginuid"; return true;
+	case KF_GROUP_GID: *val = "(__s64)c->task.gid"; return true;
+	case KF_EVT_RAWRES:
+		if (!strcmp(sc->name, "procexit"))
+			return false; /* the tracepoint event has no return value */
+		*val = "c->res";
+		return true;
+	case KF_EVT_FAILED:
+		if (!strcmp(sc->name, "procexit"))
+			return false;
+		*val = "(__s64)(c->res < 0)";
+		return true;
+	case KF_FD_SIP:
+	case KF_FD_DIP:
+		if (strcmp(sc->name, "connect"))
+			return false;
+		*val = "(__s64)c->dip";
+		*known = "c->net_ok";
+		return true;
+	case KF_FD_SPORT:
+	case KF_FD_DPORT:
+		if (strcmp(sc->name, "connect"))
+			return false;
+		*val = "(__s64)c->dport";
+		*known = "c->net_ok";
+		return true;
+	case KF_EVT_RAWARG:
+	case KF_EVT_ARG: {
+		const char *t;
+		int i = param_index(sc, k->arg, &t);
+		if (i < 0 || !type_is_num(t))
+			return false;
+		*val = arena_printf(g->a, "(__s64)fc_param__val(c, %d)", i);
+		*known = arena_printf(g->a, "fc_param__known(c, %d)", i);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static const char *num_op(enum kx_match m)
+{
+	switch (m) {
+	case KM_NUM_EQ: return "==";
+	case KM_NUM_NE: return "!=";
+	case KM_NUM_LT: return "<";
+	case KM_NUM_LE: return "<=";
+	case KM_NUM_GT: return ">";
+	case KM_NUM_GE: return ">=";
+	default: return NULL;
+	}
+}
+
+static void put_num_cond(struct strbuf *b, const char *val, const struct kexpr *k)
+{
+	if (k->match == KM_NUM_IN) {
+		if (!k->nnums)
+			sb_puts(b, "0");
+		for (unsigned i = 0; i < k->nnums; i++)
+			sb_printf(b, "%s%s == %" PRId64 "LL", i ? " || " : "", val, k->nums[i]);
+		return;
+	}
+	sb_printf(b, "%s %s %" PRId64 "LL", val, num_op(k->match), k->nnums ? k->nums[0] : 0);
+}
+
+static bool in_strs(const struct kexpr *k, const char *s)
+{
+	for (unsigned i = 0; i < k->nstrs; i++)
+		if (!strcmp(k->strs[i], s))
+			return true;
+	return false;
+}
+
+/* A bool field compared with true/false: the wanted value, or -1. */
+static int bool_want(const struct kexpr *k)
+{
+	int v;
+	if (k->nnums)
+		v = k->nums[0] != 0;
+	else if (k->nstrs)
+		v = !strcmp(k->strs[0], "true");
+	else
+		return -1;
+	if (k->match == KM_NUM_NE)
+		return !v;
+	if (k->match == KM_NUM_EQ || k->match == KM_STR_EQ)
+		return v;
+	return -1;
+}
+
+/* evt.arg.X contains NAME on a flags parameter (see the header comment in
+ * split.c and render_flags() in runtime/extract.c): FALSE when no table
+ * entry whose name holds NAME can be rendered, TRUE when one surely is
+ * (the value equals its first entry exactly, or it is a single bit no
+ * other multi-bit entry contains), MAYBE otherwise. */
+static bool flags_check(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			struct strbuf *b)
+{
+	const char *t;
+	int i = param_index(sc, k->arg, &t);
+	const struct cg_evt *e = evt_of(sc);
+	const char *tab;
+
+	if (i < 0 || !e || !k->nstrs || !(tab = flag_table(e->name, k->arg)))
+		return false;
+	const char *name = k->strs[0];
+	uint32_t any = 0, sure = 0;
+	bool zero = false;
+	struct strbuf exact = { 0 };
+	for (size_t f = 0; cg_flags[f].tab; f++) {
+		if (strcmp(cg_flags[f].tab, tab) || !strstr(cg_flags[f].name, name))
+			continue;
+		uint32_t v = cg_flags[f].value;
+		if (!v) {
+			zero = true;
+			continue;
+		}
+		any |= v;
+		bool first = true;
+		for (size_t p = 0; p < f; p++)
+			if (!strcmp(cg_flags[p].tab, tab) && cg_flags[p].value == v)
+				first = false;
+		if (first)
+			sb_printf(&exact, " || v == %uu", v);
+		if (single_bit(v)) {
+			bool inside = false;
+			for (size_t o = 0; cg_flags[o].tab; o++)
+				if (!strcmp(cg_flags[o].tab, tab) && cg_flags[o].value != v &&
+				    (cg_flags[o].value & v))
+					inside = true;
+			if (!inside)
+				sure |= v;
+		}
+	}
+	sb_printf(b, "({ __u32 v = fc_param__val(c, %d); !fc_param__known(c, %d) ? FC_MAYBE : ", i,
+		  i);
+	if (zero)
+		sb_puts(b, "v == 0 ? FC_MAYBE : ");
+	sb_printf(b, "(v & 0x%xu) == 0 ? FC_FALSE : (0", any);
+	sb_puts(b, sb_str(&exact));
+	sb_printf(b, " || (v & 0x%xu)) ? FC_TRUE : FC_MAYBE; })", sure);
+	sb_free(&exact);
+	return true;
+}
+
+/* Append a string check on view sv; false if not expressible. */
+static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struct strbuf *b)
+{
+	switch (k->match) {
+	case KM_EXISTS:
+		sb_printf(b, "fc_str__exists(c, %s)", sv);
+		return true;
+	case KM_STR_EQ:
+		if (!k->nstrs || strlen(k->strs[0]) >= CG_KEY_MAX)
+			return false;
+		sb_printf(b, "fc_str__eq(c, %s, ", sv);
+		put_cstr(b, k->strs[0], strlen(k->strs[0]));
+		sb_printf(b, ", %zu)", strlen(k->strs[0]));
+		return true;
+	case KM_STR_IN:
+	case KM_STR_PREFIX:
+	case KM_STR_SUFFIX: {
+		const struct split_set *s = k->set_id >= 0 ? set_by_id(g->sr, k->set_id) : NULL;
+		unsigned ks;
+		if (!s) {
+			if (k->match != KM_STR_IN || !k->nstrs)
+				return false;
+			/* inline list: an OR of equalities */
+			for (unsigned i = 0; i < k->nstrs; i++)
+				if (strlen(k->strs[i]) >= CG_KEY_MAX)
+					return false;
+			for (unsigned i = 0; i + 1 < k->nstrs; i++)
+				sb_puts(b, "fc_tri__or(");
+			for (unsigned i = 0; i < k->nstrs; i++) {
+				sb_printf(b, "%sfc_str__eq(c, %s, ", i ? ", " : "", sv);
+				put_cstr(b, k->strs[i], strlen(k->strs[i]));
+				sb_printf(b, ", %zu)%s", strlen(k->strs[i]), i ? ")" : "");
+			}
+			return true;
+		}
+		if (!s->nstrs) {
+			sb_puts(b, "FC_FALSE");
+			return true;
+		}
+		ks = set_key_size(s);
+		if (!ks)
+			return false;
+		const char *fn = k->match == KM_STR_IN ? "in" : k->match == KM_STR_PREFIX ? "prefix"
+											  : "suffix";
+		sb_printf(b, "fc_str__%s(c, %s, &fc_set_%d, %u)", fn, sv, s->id,
+			  k->match == KM_STR_IN ? ks : ks - 4);
+		return true;
+	}
+	case KM_STR_CONTAINS:
+	case KM_STR_GLOB: {
+		if (!k->nstrs)
+			return false;
+		const char *p = k->strs[0];
+		size_t n = strlen(p);
+		if (n >= CG_KEY_MAX)
+			return false;
+		if (k->match == KM_STR_GLOB && strpbrk(p, "[\\"))
+			return false; /* bracket classes, escapes: userspace decides */
+		char *lit = arena_strdup(g->a, p);
+		if (k->icase)
+			for (char *q = lit; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+		sb_printf(b, "fc_str__%s(c, %s, ", k->match == KM_STR_GLOB ? "glob" : "contains", sv);
+		put_cstr(b, lit, n);
+		sb_printf(b, ", %zu, %d)", n, k->icase ? 1 : 0);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* The C expression of one check for syscall sc (always a tri-value). */
+static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+		       struct strbuf *b)
+{
+	size_t mark = b->len;
+	const char *val, *known, *sv;
+	bool is_open = !strcmp(sc->name, "open") || !strcmp(sc->name, "openat") ||
+		       !strcmp(sc->name, "openat2");
+	bool procexit = !strcmp(sc->name, "procexit");
+	int want;
+
+	switch (k->kfield) {
+	case KF_EVT_TYPE:
+		if (k->match == KM_EXISTS)
+			goto is_true;
+		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
+			sb_puts(b, in_strs(k, sc->name) ? "FC_TRUE" : "FC_FALSE");
+			return;
+		}
+		goto maybe;
+	case KF_EVT_DIR:
+		if (k->match == KM_EXISTS)
+			goto is_true;
+		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
+			sb_puts(b, in_strs(k, procexit ? ">" : "<") ? "FC_TRUE" : "FC_FALSE");
+			return;
+		}
+		goto maybe;
+	case KF_EVT_RES:
+		if (procexit)
+			goto maybe;
+		if (k->match == KM_EXISTS)
+			goto is_true;
+		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
+			bool ok = in_strs(k, "SUCCESS");
+			bool others = k->nstrs > (ok ? 1u : 0u);
+			/* errno names are not computed: MAYBE on failure */
+			sb_printf(b, "(c->res >= 0 ? %s : %s)", ok ? "FC_TRUE" : "FC_FALSE",
+				  others ? "FC_MAYBE" : "FC_FALSE");
+			return;
+		}
+		goto maybe;
+	case KF_EVT_IS_OPEN_READ:
+	case KF_EVT_IS_OPEN_WRITE:
+	case KF_EVT_IS_OPEN_EXEC: {
+		if (k->match == KM_EXISTS)
+			goto is_true;
+		want = bool_want(k);
+		if (want < 0)
+			goto maybe;
+		const char *which = k->kfield == KF_EVT_IS_OPEN_READ	 ? "FC_OPEN_READ"
+				    : k->kfield == KF_EVT_IS_OPEN_WRITE ? "FC_OPEN_WRITE"
+									 : "FC_OPEN_EXEC";
+		struct strbuf e = { 0 };
+		if (is_open)
+			sb_printf(&e, "fc_open__is(c, %s)", which);
+		else if (!strcmp(sc->name, "creat") && k->kfield == KF_EVT_IS_OPEN_EXEC)
+			sb_puts(&e, "fc_tri(1, (c->omode & 0111) != 0)");
+		else
+			sb_puts(&e, "FC_FALSE"); /* libsinsp: 0 on other events */
+		if (want)
+			sb_puts(b, sb_str(&e));
+		else
+			sb_printf(b, "fc_tri__not(%s)", sb_str(&e));
+		sb_free(&e);
+		return;
+	}
+	case KF_FD_TYPECHAR:
+	case KF_FD_TYPE: {
+		if (!is_open && strcmp(sc->name, "creat"))
+			goto maybe;
+		if (k->match == KM_EXISTS)
+			goto maybe;
+		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
+			goto maybe;
+		bool f = in_strs(k, k->kfield == KF_FD_TYPECHAR ? "f" : "file");
+		sb_printf(b, "(c->typechar < 0 ? FC_MAYBE : %s)", f ? "FC_TRUE" : "FC_FALSE");
+		return;
+	}
+	case KF_CONTAINER_ID:
+		if (k->match == KM_EXISTS)
+			goto is_true;
+		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
+			goto maybe;
+		sb_printf(b, "((c->task.flags & FC_TASK_IN_CONTAINER) ? FC_MAYBE : %s)",
+			  in_strs(k, "host") ? "FC_TRUE" : "FC_FALSE");
+		return;
+	case KF_FD_L4PROTO:
+		goto maybe;
+	default:
+		break;
+	}
+
+	if (k->match == KM_FLAGS_ANY) {
+		if (flags_check(g, sc, k, b))
+			return;
+		goto maybe;
+	}
+	if (k->match <= KM_NUM_IN || (k->match == KM_EXISTS && num_field(g, sc, k, &val, &known))) {
+		if (!num_field(g, sc, k, &val, &known))
+			goto maybe;
+		if (k->match == KM_EXISTS) {
+			sb_printf(b, "(%s ? FC_TRUE : FC_MAYBE)", known);
+			return;
+		}
+		sb_printf(b, "fc_tri(%s, ", known);
+		put_num_cond(b, val, k);
+		sb_putc(b, ')');
+		return;
+	}
+	sv = str_view(g, sc, k);
+	if (sv && str_check(g, k, sv, b))
+		return;
+	b->len = mark;
+maybe:
+	b->len = mark;
+	sb_puts(b, "FC_MAYBE");
+	return;
+is_true:
+	sb_puts(b, "FC_TRUE");
+}
+
+/* The check's text for the comment above it. */
+static void put_check_comment(struct strbuf *b, const struct kexpr *k)
+{
+	struct strbuf t = { 0 };
+	split_print(&t, k);
+	if (t.len > 100) {
+		t.len = 97;
+		sb_puts(&t, "...");
+	}
+	put_comment_text(b, sb_str(&t));
+	sb_free(&t);
+}
+
+/* Emit statements leaving k's tri-value in variable `dst`. */
+static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+		      const char *dst, int ind)
+{
+	struct strbuf *b = g->out;
+
+	switch (k->kind) {
+	case KX_TRUE:
+		put_ind(b, ind);
+		sb_printf(b, "%s = FC_TRUE;\n", dst);
+		return;
+	case KX_FALSE:
+		put_ind(b, ind);
+		sb_printf(b, "%s = FC_FALSE;\n", dst);
+		return;
+	case KX_MAYBE:
+		put_ind(b, ind);
+		sb_printf(b, "%s = FC_MAYBE;\n", dst);
+		return;
+	case KX_NOT:
+		emit_expr(g, sc, k->kids[0], dst, ind);
+		put_ind(b, ind);
+		sb_printf(b, "%s = fc_tri__not(%s);\n", dst, dst);
+		return;
+	case KX_AND:
+	case KX_OR: {
+		bool and = k->kind == KX_AND;
+		if (!k->nkids) {
+			put_ind(b, ind);
+			sb_printf(b, "%s = %s;\n", dst, and ? "FC_TRUE" : "FC_FALSE");
+			return;
+		}
+		emit_expr(g, sc, k->kids[0], dst, ind);
+		for (unsigned i = 1; i < k->nkids; i++) {
+			char *t = arena_printf(g->a, "t%u", g->tmp++);
+			put_ind(b, ind);
+			sb_printf(b, "if (%s != %s) {\n", dst, and ? "FC_FALSE" : "FC_TRUE");
+			put_ind(b, ind + 1);
+			sb_printf(b, "int %s;\n\n", t);
+			emit_expr(g, sc, k->kids[i], t, ind + 1);
+			put_ind(b, ind + 1);
+			sb_printf(b, "%s = fc_tri__%s(%s, %s);\n", dst, and ? "and" : "or", dst, t);
+			put_ind(b, ind);
+			sb_puts(b, "}\n");
+		}
+		return;
+	}
+	case KX_CHECK:
+		put_ind(b, ind);
+		sb_puts(b, "/* ");
+		put_check_comment(b, k);
+		sb_puts(b, " */\n");
+		put_ind(b, ind);
+		sb_printf(b, "%s = ", dst);
+		check_expr(g, sc, k, b);
+		sb_puts(b, ";\n");
+		return;
+	}
+}
+
+/* ---- per-syscall folding ---- */
+
+/* Constant value of a check for this syscall, or -1 (evaluated at run
+ * time). Only exact facts: evt.type and evt.dir. */
+static int check_const(const struct cg_sc *sc, const struct kexpr *k)
+{
+	if ((k->kfield == KF_EVT_TYPE || k->kfield == KF_EVT_DIR) &&
+	    (k->match == KM_STR_EQ || k->match == KM_STR_IN)) {
+		const char *v = k->kfield == KF_EVT_TYPE ? sc->name
+				: !strcmp(sc->name, "procexit") ? ">" : "<";
+		return in_strs(k, v) ? KX_TRUE : KX_FALSE;
+	}
+	return -1;
+}
+
+static struct kexpr *mk(struct arena *a, enum kx_kind kind)
+{
+	struct kexpr *k = ARENA_NEW(a, struct kexpr);
+	k->kind = kind;
+	k->set_id = -1;
+	return k;
+}
+
+/* k simplified for syscall sc (evt.type folded), in three-valued logic. */
+static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct kexpr *k)
+{
+	switch (k->kind) {
+	case KX_TRUE:
+	case KX_FALSE:
+	case KX_MAYBE:
+		return (struct kexpr *)k;
+	case KX_CHECK: {
+		int c = check_const(sc, k);
+		return c < 0 ? (struct kexpr *)k : mk(a, (enum kx_kind)c);
+	}
+	case KX_NOT: {
+		struct kexpr *x = fold(a, sc, k->kids[0]);
+		if (x->kind == KX_TRUE)
+			return mk(a, KX_FALSE);
+		if (x->kind == KX_FALSE)
+			return mk(a, KX_TRUE);
+		if (x->kind == KX_MAYBE)
+			return x;
+		if (x == k->kids[0])
+			return (struct kexpr *)k;
+		struct kexpr *n = mk(a, KX_NOT);
+		n->kids = ARENA_NEWN(a, struct kexpr *, 1);
+		n->kids[0] = x;
+		n->nkids = 1;
+		return n;
+	}
+	case KX_AND:
+	case KX_OR: {
+		bool and = k->kind == KX_AND;
+		struct kexpr *n = mk(a, k->kind);
+		bool maybe = false;
+		n->kids = ARENA_NEWN(a, struct kexpr *, k->nkids ? k->nkids : 1);
+		for (unsigned i = 0; i < k->nkids; i++) {
+			struct kexpr *x = fold(a, sc, k->kids[i]);
+			if (x->kind == (and ? KX_FALSE : KX_TRUE))
+				return x; /* decides the whole node */
+			if (x->kind == (and ? KX_TRUE : KX_FALSE))
+				continue;
+			if (x->kind == KX_MAYBE) {
+				maybe = true;
+				continue;
+			}
+			n->kids[n->nkids++] = x;
+		}
+		/* the evaluation of MAYBE kids is MAYBE: keep it last */
+		if (maybe)
+			n->kids[n->nkids++] = mk(a, KX_MAYBE);
+		if (n->nkids == 0)
+			return mk(a, and ? KX_TRUE : KX_FALSE);
+		if (n->nkids == 1)
+			return n->kids[0];
+		return n;
+	}
+	}
+	return (struct kexpr *)k;
+}
+
+/* ---- the file ---- */
+
+static bool rule_has_evt(const struct rs_rule *r, int evi)
+{
+	return evi >= 0 && r->evttypes && evttypes_has(r->evttypes, (size_t)evi);
+}
+
+static void put_rule_comment(struct strbuf *b, const struct split_rule *sr, int ind)
+{
+	const struct rs_rule *r = sr->rule;
+	put_ind(b, ind);
+	sb_puts(b, "/* rule \"");
+	put_comment_text(b, r->name);
+	sb_puts(b, "\" (");
+	put_comment_text(b, r->loc.file ? r->loc.file : r->file ? r->file : "?");
+	sb_printf(b, ":%u) */\n", (unsigned)r->loc.line);
+}
+
+static void emit_filter(struct cg *g, const struct cg_sc *sc)
+{
+	struct strbuf *b = g->out;
+	int evi = fields_evtname_index(sc->name);
+	unsigned nr = 0;
+
+	sb_printf(b, "/* %s: event %d", sc->name, sc->ppme);
+	if (sc->flags & FC_SCF_ALWAYS)
+		sb_puts(b, ", always sent (process state); filter used by tests only");
+	sb_puts(b, " */\n");
+	sb_printf(b, "static __always_inline bool fc_filter_%s(struct fc_scratch *c)\n{\n", sc->name);
+	sb_puts(b, "\tbool pass = false;\n\n");
+	for (size_t i = 0; i < g->sr->rules.n; i++) {
+		const struct split_rule *sr = g->sr->rules.v[i];
+		if (!rule_has_evt(sr->rule, evi))
+			continue;
+		nr++;
+		put_rule_comment(b, sr, 1);
+		sb_printf(b, "\tif (fc_rule_enabled[%u]) {\n", sr->index);
+		sb_puts(b, "\t\tint v;\n\n");
+		g->tmp = 0;
+		if (!g->o->kernel_filter || !sr->kernel) {
+			sb_puts(b, "\t\tv = FC_TRUE; /* event type only */\n");
+		} else {
+			struct kexpr *k = fold(g->a, sc, sr->kernel);
+			emit_expr(g, sc, k, "v", 2);
+		}
+		sb_printf(b, "\t\tfc_rule__mark(c, %u, v);\n", sr->index);
+		sb_puts(b, "\t\tpass |= v != FC_FALSE;\n\t}\n");
+	}
+	if (!nr)
+		sb_puts(b, "\t/* no rule for this event type */\n");
+	sb_puts(b, "\treturn pass;\n}\n\n");
+}
+
+static void put_le(struct strbuf *b, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		sb_printf(b, "\\%03o", (unsigned)((v >> (8 * i)) & 0xff));
+}
+
+static void emit_meta(struct cg *g, uint64_t hash, unsigned nrules)
+{
+	struct strbuf *b = g->out;
+
+	sb_puts(b, "/* Metadata: struct fc_meta_hdr, then name\\0text\\0 per rules file. */\n");
+	sb_puts(b, "__attribute__((used)) SEC(FC_META_SECTION) const char fc_meta[] =\n");
+	sb_puts(b, "\t\"FALCOC\\000\\000\" /* magic */\n\t\"");
+	put_le(b, FC_ABI_VERSION, 4);
+	put_le(b, g->o->kernel_filter ? FC_META_KERNEL_FILTER : 0, 4);
+	put_le(b, nrules, 4);
+	put_le(b, g->o->nfiles, 4);
+	put_le(b, hash, 8);
+	sb_puts(b, "\" /* abi, flags, nrules, nfiles, hash */");
+	for (size_t f = 0; f < g->o->nfiles; f++) {
+		const struct cg_file *cf = &g->o->files[f];
+		sb_puts(b, "\n\t");
+		put_cstr(b, cf->name, strlen(cf->name));
+		sb_puts(b, " \"\\000\"");
+		/* the text, one literal per line */
+		size_t s = 0;
+		for (size_t i = 0; i <= cf->len; i++) {
+			if (i == cf->len || cf->text[i] == '\n') {
+				size_t e = i < cf->len ? i + 1 : i;
+				if (e > s) {
+					sb_puts(b, "\n\t");
+					put_cstr(b, cf->text + s, e - s);
+				}
+				s = e;
+			}
+		}
+		sb_puts(b, "\n\t\"\\000\"");
+	}
+	sb_puts(b, ";\n");
+}
+
+int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_options *o,
+		struct strbuf *out, struct cg_result *res, const char **err)
+{
+	struct cg g = { .a = a, .out = out, .sr = sr, .o = o };
+	unsigned nrules = 0;
+	size_t start = out->len;
+
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < sr->rules.n; i++) {
+		const struct split_rule *r = sr->rules.v[i];
+		if (r->index + 1 > nrules)
+			nrules = r->index + 1;
+	}
+	if (nrules > FC_MAX_RULES) {
+		*err = arena_printf(a, "%u rules: the probe supports at most %d", nrules,
+				    FC_MAX_RULES);
+		return -1;
+	}
+	res->nrules = nrules;
+
+	sb_puts(out, "// SPDX-License-Identifier: Dual MIT/GPL\n"
+		     "/* Generated by falcoc: the kernel part of each rule, per syscall. */\n");
+	sb_printf(out, "#define FC_NRULES %u\n", nrules ? nrules : 1);
+	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
+
+	/* sets */
+	struct vec sets = { 0 };
+	cg_sets(a, sr, &sets);
+	for (size_t i = 0; i < sets.n; i++) {
+		const struct cg_set_info *s = sets.v[i];
+		sb_printf(out, "/* set %s: %u strings, %s */\n", s->map_name, s->nstrs,
+			  s->kind == KM_STR_IN ? "in" : s->kind == KM_STR_PREFIX ? "startswith"
+										: "endswith (reversed)");
+		sb_puts(out, "struct {\n");
+		if (s->kind == KM_STR_IN) {
+			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_HASH);\n");
+		} else {
+			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_LPM_TRIE);\n");
+			sb_puts(out, "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n");
+		}
+		sb_printf(out, "\t__uint(max_entries, %u);\n", s->max_entries);
+		sb_printf(out, "\t__uint(key_size, %u);\n", s->key_size);
+		sb_puts(out, "\t__uint(value_size, 1);\n");
+		sb_printf(out, "} %s SEC(\".maps\");\n\n", s->map_name);
+	}
+
+	/* run-time settings */
+	sb_puts(out, "/* Rule enable flags, set by the loader before load (--disable-rule). */\n");
+	sb_printf(out, "const volatile __u8 fc_rule_enabled[%u] = {", nrules ? nrules : 1);
+	if (!nrules)
+		sb_puts(out, " 0");
+	for (size_t i = 0; i < sr->rules.n; i++) {
+		const struct split_rule *r = sr->rules.v[i];
+		sb_printf(out, "%s[%u] = %d", i ? ", " : " ", r->index, r->rule->enabled ? 1 : 0);
+	}
+	sb_puts(out, " };\n\n");
+
+	sb_puts(out, "/* Syscalls with at least one rule, or always sent. */\n");
+	sb_puts(out, "const volatile __u8 fc_interesting[FC_SC__COUNT] = {\n");
+	for (size_t s = 0; s < CG_NSC; s++) {
+		int evi = fields_evtname_index(cg_scs[s].name);
+		bool any = cg_scs[s].flags & FC_SCF_ALWAYS;
+		for (size_t i = 0; !any && i < sr->rules.n; i++) {
+			const struct split_rule *r = sr->rules.v[i];
+			any = rule_has_evt(r->rule, evi);
+		}
+		if (any)
+			sb_printf(out, "\t[FC_SC_%s] = 1,\n", cg_scs[s].name);
+	}
+	sb_puts(out, "};\n\n");
+
+	for (size_t s = 0; s < CG_NSC; s++)
+		emit_filter(&g, &cg_scs[s]);
+
+	sb_puts(out, "#include \"fc_programs.bpf.h\"\n\n");
+
+	/* rules whose event types the probe never sends */
+	for (size_t i = 0; i < sr->rules.n; i++) {
+		const struct split_rule *r = sr->rules.v[i];
+		if (!r->rule->evttypes)
+			continue;
+		struct strbuf miss = { 0 };
+		unsigned nmiss = 0;
+		for (size_t e = 0; e < fields_evtname_count(); e++) {
+			if (!evttypes_has(r->rule->evttypes, e) || !fields_evtname_is_syscall(e))
+				continue;
+			bool have = false;
+			for (size_t s = 0; s < CG_NSC && !have; s++)
+				have = !strcmp(cg_scs[s].name, fields_evtname(e));
+			if (!have && nmiss++ < 8)
+				sb_printf(&miss, "%s%s", nmiss > 1 ? ", " : "", fields_evtname(e));
+		}
+		if (nmiss && nmiss < 32)
+			vec_push(a, &res->warnings,
+				 arena_printf(a, "rule \"%s\": event types not sent by the probe: %s%s",
+					      r->rule->name, sb_str(&miss), nmiss > 8 ? ", ..." : ""));
+		sb_free(&miss);
+	}
+
+	res->hash = cg_hash(out->s + start, out->len - start);
+	emit_meta(&g, res->hash, nrules);
+	return 0;
+}

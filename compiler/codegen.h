@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * codegen: BPF C for a split ruleset, to be compiled with the templates in
+ * bpf-templates/ (probe_build.c runs clang).
+ *
+ * The generated file is, in this order (deterministic, readable):
+ *
+ *   #define FC_NRULES n
+ *   #include "fc_probe.bpf.h"            maps, struct fc_scratch, helpers
+ *   fc_set_<id> maps                     one per split_result set
+ *   const volatile __u8 fc_rule_enabled[n]    .rodata, rules' enabled flags
+ *   const volatile __u8 fc_interesting[FC_SC__COUNT]  syscalls with a rule
+ *   fc_filter_<syscall>(struct fc_scratch *c)  one per fc_syscalls.def row:
+ *       for each rule whose event-type set holds the syscall, a
+ *       `/ * rule "X" (file:line) * /` comment and its kernel part in three
+ *       values (FC_TRUE / FC_FALSE / FC_MAYBE), folded for this syscall
+ *       (evt.type, parameters); marks the rule's bit when not FALSE and
+ *       returns whether any rule is not FALSE
+ *   #include "fc_programs.bpf.h"         dispatcher and per-syscall programs
+ *   fc_meta[] in section FC_META_SECTION struct fc_meta_hdr + name\0text\0...
+ *
+ * fc_meta_hdr.hash is cg_hash() of the text before the metadata block.
+ *
+ * Sets (filled at load time by the loader, see cg_set_key()):
+ *   KM_STR_IN      BPF_MAP_TYPE_HASH, key = the string zero-padded to
+ *                  key_size bytes (key_size > longest member), value u8 1
+ *   KM_STR_PREFIX  BPF_MAP_TYPE_LPM_TRIE (BPF_F_NO_PREALLOC), key =
+ *                  u32 prefixlen (bits, = 8 * strlen) + data[key_size - 4]
+ *   KM_STR_SUFFIX  the same over the reversed string
+ */
+#ifndef FALCOC_CODEGEN_H
+#define FALCOC_CODEGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "split.h"
+
+/* A rules file embedded into the metadata section. */
+struct cg_file {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+struct cg_options {
+	bool kernel_filter;          /* false: event types only (Falco-style) */
+	const struct cg_file *files; /* metadata; may be NULL */
+	size_t nfiles;
+};
+
+/* One set map, for the loader and tests. */
+struct cg_set_info {
+	const char *map_name; /* "fc_set_3" */
+	enum kx_match kind;   /* KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX */
+	unsigned key_size;    /* the map's key_size in bytes */
+	unsigned max_entries;
+	const char **strs;    /* members, as written (not reversed) */
+	unsigned nstrs;
+};
+
+struct cg_result {
+	uint64_t hash;     /* cg_hash of the C before the metadata */
+	unsigned nrules;
+	struct vec warnings; /* const char *: unsupported event types, ... */
+};
+
+/*
+ * Append the probe's C to out. Returns 0, or -1 with a message in *err
+ * (arena-allocated) when the rule set cannot be compiled (too many rules).
+ */
+int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_options *o,
+		struct strbuf *out, struct cg_result *res, const char **err);
+
+/* The set maps of sr, in id order (struct cg_set_info *). */
+void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out);
+
+/* The key of str in set s, written to key (s->key_size bytes). Returns
+ * false when str cannot be a member (too long). */
+bool cg_set_key(const struct cg_set_info *s, const char *str, uint8_t *key);
+
+/* FNV-1a 64 (the metadata hash). */
+uint64_t cg_hash(const char *s, size_t n);
+
+/* The syscalls the probe supports (fc_syscalls.def), for explain/tests. */
+size_t cg_syscall_count(void);
+const char *cg_syscall_name(size_t i);
+
+#endif
