@@ -44,7 +44,7 @@
 #define FC_MAYBE 2
 
 #define FC_HDR_LEN 26		/* struct rt_evt_hdr, packed */
-#define FC_MAXP 32		/* params per event, extensions included */
+#define FC_MAXP 64		/* params per event, extensions included (execve: 31+2) */
 #define FC_EVT_BUF (2 * FC_EVENT_MAX) /* masked offset + one param fits */
 #define FC_EVT_MASK (FC_EVENT_MAX - 1)
 #define FC_SLOT 4096		/* one string slot, = FC_PATH_MAX */
@@ -80,7 +80,7 @@ enum fc_sv_id {
 	FC_SV_ANAME3,
 	FC_SV_ANAME4,
 	FC_SV_PARAM0 = 16, /* evt.arg.<i-th param> when it is a string */
-	FC_NSV = 64, /* a power of two >= FC_SV_PARAM0 + FC_MAXP: ids are masked */
+	FC_NSV = 128, /* a power of two >= FC_SV_PARAM0 + FC_MAXP: ids are masked */
 };
 
 /* A string the filters can read: bytes [off, off + len) of slot. */
@@ -96,7 +96,7 @@ struct fc_scratch {
 	__s64 res;
 	__u64 tid;
 	__u32 sc;		/* FC_SC_* of the event */
-	__u32 pknown;		/* bit i: pval[i] holds param i's number */
+	__u64 pknown;		/* bit i: pval[i] holds param i's number */
 	__u64 pval[FC_MAXP];
 	struct fc_sv sv[FC_NSV];
 	__s32 typechar;		/* fd.typechar, -1 unknown */
@@ -461,7 +461,7 @@ static __always_inline int fc_str__exists(struct fc_scratch *c, __u32 svi)
 /* Numeric param i (evt.arg/evt.rawarg by position). */
 static __always_inline bool fc_param__known(struct fc_scratch *c, __u32 i)
 {
-	return (c->pknown >> (i & 31)) & 1;
+	return (c->pknown >> (i & 63)) & 1;
 }
 
 static __always_inline __u64 fc_param__val(struct fc_scratch *c, __u32 i)
@@ -512,7 +512,7 @@ static __always_inline void fc_evt__push_empty(struct fc_scratch *c)
 		__u32 i = c->pi & (FC_MAXP - 1);                                        \
 		*(type *)&c->evt[c->pos & FC_EVT_MASK] = v;                             \
 		c->pval[i] = (__u64)(__s64)v;                                           \
-		c->pknown |= 1u << i;                                                   \
+		c->pknown |= 1ull << i;                                                 \
 		fc_evt__param_done(c, sizeof(type));                                    \
 	}
 FC_DEFINE_PUSH(u8, __u8)

@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define RT_EVT_HDR_LEN 26
-#define RT_MAX_PARAMS 32
+#define RT_MAX_PARAMS 64
 
 struct __attribute__((packed)) rt_evt_hdr {
 	uint64_t ts;

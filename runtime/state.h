@@ -124,4 +124,18 @@ void rt_state_set_merge_enter(struct rt_state *st, bool on);
 void rt_state_pre(struct rt_state *st, const struct rt_event *ev);
 void rt_state_post(struct rt_state *st, const struct rt_event *ev);
 
+/* Live mode (state_live.c). The task values the probe computed for an
+ * event (bpf-templates/falcoc_abi.h) override the thread's: one source of
+ * truth for proc.name, proc.pid/ppid, user.uid, user.loginuid,
+ * proc.pname and proc.aname[1..FC_MAX_ANCESTORS]. The thread is created
+ * (marked unknown, so a clone or execve parser still fills it) when
+ * missing and create is true; ancestors named by the task are created
+ * or renamed the same way. Call it before rt_state_pre() (create false,
+ * so the parsers see current values) and again after it (create true),
+ * before evaluating. */
+struct fc_task;
+void rt_state_update_task(struct rt_state *st, int64_t tid, const struct fc_task *t, bool create);
+/* Whether the state knows this thread (for live mode's fallbacks). */
+bool rt_state_has_thread(struct rt_state *st, int64_t tid);
+
 #endif
