@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# stdlib rule test: "File Written Below System Binary Directory"
+# usage: bin_dir_write.sh trigger|nearmiss   (see lib/common.sh and manifest.tsv)
+source "$(dirname "$0")/lib/common.sh"
+
+trigger() {
+	fc_need_root
+	[ -d /usr/local/bin ] || fc_skip "no /usr/local/bin"
+	f=/usr/local/bin/falcoc-test-$$
+	fc_on_exit "rm -f $f"
+	: >"$f"
+}
+
+nearmiss() {
+	head -c 1 /usr/bin/env >/dev/null
+}
+
+"$MODE"
