@@ -230,7 +230,17 @@ static void rule_apply(struct ruleset *rs, struct rs_rule *r, const struct rr_it
 		if (all || !appends(it, RK_OUTPUT))
 			mtext_init(&r->out, rs->arena, rs->diag);
 		cond_append(rs, &r->out, &it->output);
-		r->output = mtext_str(&r->out);
+		/* Falco trims outputs: a folded `output: >` ends in a newline
+		 * that must not reach the alert line. Offsets into the
+		 * trimmed text still map through r->out. */
+		const char *o = mtext_str(&r->out);
+		size_t n = mtext_len(&r->out), k = 0;
+		while (n && strchr(" \t\r\n", o[n - 1]))
+			n--;
+		while (k < n && strchr(" \t\r\n", o[k]))
+			k++;
+		r->output_skip = (uint32_t)k;
+		r->output = arena_strndup(rs->arena, o + k, n - k);
 	}
 	if (p & RK_DESC)
 		r->desc = !all && appends(it, RK_DESC) ? str_join(rs, r->desc, it->desc.s) : it->desc.s;

@@ -67,7 +67,8 @@ struct rs_rule {
 	const char *file;
 	struct mtext cond; /* condition text, exceptions appended */
 	struct mtext out;   /* output text, appends joined, located */
-	const char *output; /* mtext_str(&out), NULL if none */
+	const char *output; /* out, trimmed as Falco does; NULL if none */
+	uint32_t output_skip; /* leading blanks trimmed: output[i] is out[i + skip] */
 	const char *desc, *source;
 	int priority;
 	bool enabled;

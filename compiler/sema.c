@@ -295,7 +295,7 @@ static size_t field_name_len(const char *s)
 static void out_loc(struct ruleset *rs, struct rs_rule *r, size_t off, struct loc *out)
 {
 	(void)rs;
-	mtext_loc(&r->out, (uint32_t)off, out);
+	mtext_loc(&r->out, (uint32_t)off + r->output_skip, out);
 }
 
 /*

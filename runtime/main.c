@@ -214,7 +214,7 @@ static int load_rules(struct run *run)
 		rr->fmt = rt_fmt_compile(run->cx, r->output ? r->output : "", RT_FMT_FORCE_NA, &ferr);
 		if (!rr->fmt) {
 			struct loc at;
-			mtext_loc((struct mtext *)&r->out, (uint32_t)ferr.off, &at);
+			mtext_loc((struct mtext *)&r->out, (uint32_t)ferr.off + r->output_skip, &at);
 			diag_report(&run->diag, DIAG_OUTPUT_FIELD, &at, "%s", ferr.msg);
 			continue;
 		}
