@@ -126,11 +126,14 @@ static void log_keep(const char *line, size_t n)
 		g_log.count++;
 }
 
-static const char *log_line(size_t back) /* 0 = newest */
+static const char *log_line(size_t back) /* 0 = newest; "" if none */
 {
+	const char *l;
+
 	if (back >= g_log.count)
-		return NULL;
-	return g_log.lines[(g_log.next + LOG_KEEP - 1 - back) % LOG_KEEP];
+		return "";
+	l = g_log.lines[(g_log.next + LOG_KEEP - 1 - back) % LOG_KEEP];
+	return l ? l : "";
 }
 
 static void log_clear(void)
