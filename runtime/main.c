@@ -65,6 +65,7 @@ struct run_rule {
 struct run_opts {
 	const char *replay;
 	const char *probe;     /* live mode */
+	bool default_probe;    /* no probe given: the stdlib probe */
 	char **cmd;            /* -- CMD ARGS, NULL-terminated */
 	const char *stats_path;
 	bool verbose;
@@ -892,6 +893,46 @@ static int live_run(struct run *run)
 	return rc;
 }
 
+#ifndef FALCOC_STDLIB_PROBE_DEFAULT
+#define FALCOC_STDLIB_PROBE_DEFAULT ""
+#endif
+#ifndef FALCOC_STDLIB_DIR
+#define FALCOC_STDLIB_DIR ""
+#endif
+
+/* The prebuilt stdlib probe: $FALCOC_STDLIB_PROBE, else the one the build
+ * made. NULL (with a message) if there is none. */
+static const char *stdlib_probe_path(void)
+{
+	const char *p = getenv("FALCOC_STDLIB_PROBE");
+
+	if (!p || !*p)
+		p = FALCOC_STDLIB_PROBE_DEFAULT;
+	if (*p && access(p, R_OK) == 0)
+		return p;
+	fprintf(stderr,
+		"falcoc-run: no probe given and no prebuilt stdlib probe%s%s%s\n"
+		"  build it:   cmake --build build --target stdlib_probe\n"
+		"  or compile: falcoc %s/*.yaml -o probe.o && falcoc-run probe.o\n",
+		*p ? " at " : "", p, *p ? " (missing)" : "",
+		*FALCOC_STDLIB_DIR ? FALCOC_STDLIB_DIR : "stdlib-rules");
+	return NULL;
+}
+
+/* Where the main job cannot load BPF: say so, and show the rules on the
+ * bundled capture instead. */
+static void stdlib_replay_hint(void)
+{
+	const char *dir = *FALCOC_STDLIB_DIR ? FALCOC_STDLIB_DIR : "stdlib-rules";
+
+	fprintf(stderr,
+		"falcoc-run: the live probe cannot run here; to see the stdlib rules at work\n"
+		"  without BPF, replay the bundled capture:\n"
+		"    falcoc-run --replay %s/demo/stdlib_demo.scap -r %s/macros.yaml -r %s/files.yaml \\\n"
+		"      -r %s/process.yaml -r %s/network.yaml -r %s/kernel.yaml\n",
+		dir, dir, dir, dir, dir, dir);
+}
+
 static int parse_args(struct run *run, int argc, char **argv)
 {
 	enum {
@@ -964,6 +1005,13 @@ static int parse_args(struct run *run, int argc, char **argv)
 	}
 	if (optind < argc && !o->replay)
 		o->probe = argv[optind++];
+	if (!o->probe && !o->replay && !o->rules_files.n && !o->filter && !o->print) {
+		/* the main job: falcoc's own rule library, live */
+		o->probe = stdlib_probe_path();
+		o->default_probe = true;
+		if (!o->probe)
+			return 2;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "falcoc-run: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
@@ -1017,8 +1065,11 @@ int main(int argc, char **argv)
 
 	if (run.o.probe) {
 		rc = live_check_env();
-		if (rc)
+		if (rc) {
+			if (run.o.default_probe)
+				stdlib_replay_hint();
 			goto cleanup;
+		}
 		run.lv = live_open(run.o.probe, run.o.verbose);
 		if (!run.lv) {
 			rc = 2;
