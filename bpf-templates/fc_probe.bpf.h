@@ -16,10 +16,11 @@
  *     fc_tri__*).
  *
  * Contract with the generated code (see compiler/codegen.h):
- *   before this file:  #define FC_NRULES n
+ *   before this file:  #define FC_NRULES n, FC_LIT_BYTES, FC_LITERALS
  *   after this file:   fc_set_<id> maps, fc_rule_enabled[], fc_interesting[],
- *                      one fc_filter_<syscall>(struct fc_scratch *) per row
- *                      of fc_syscalls.def, then #include "fc_programs.bpf.h".
+ *                      fc_rule_<i> functions, one fc_filter_<syscall>(struct
+ *                      fc_scratch *) per row of fc_syscalls.def,
+ *                      FC_PROGRAMS(X), then #include "fc_programs.bpf.h".
  *
  * Why a scratch slot per CPU in an ARRAY and not a PERCPU_ARRAY: per-CPU
  * values are limited to 32 KiB, the event alone may take 64 KiB. Programs
@@ -36,6 +37,10 @@
 
 #ifndef FC_NRULES
 #error "define FC_NRULES before including fc_probe.bpf.h"
+#endif
+#ifndef FC_LIT_BYTES
+#define FC_LIT_BYTES 8		/* size of fc_lit[], a power of two */
+#define FC_LITERALS ""
 #endif
 
 /* Three-valued logic: FALSE drops, TRUE and MAYBE pass. */
@@ -112,8 +117,9 @@ struct fc_scratch {
 	__u32 pi;		/* next param index */
 	__u32 np;		/* table params of the event */
 	__u32 pad;
+	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
+	__s32 tri;			/* fc_tri__seal() */
 	__u8 key[8 + FC_KEY_MAX];	/* set lookup key */
-	__u8 ndl[FC_KEY_MAX];		/* needle / glob pattern */
 	__u8 str[FC_NSLOTS * FC_SLOT];
 	__u8 evt[FC_EVT_BUF];
 };
@@ -214,6 +220,21 @@ static __always_inline int fc_tri__or(int a, int b)
 	return FC_FALSE;
 }
 
+/*
+ * A tri-value the verifier cannot see through. It tracks the exact value
+ * a branch leaves in a register, and once a later branch depends on such
+ * a value the value must match exactly for two paths to merge: the
+ * and/or chains of a rule would then be walked once per combination of
+ * outcomes, exponential in the checks. A value read back from memory is
+ * just a number to it, so the paths through each check merge again right
+ * after it. Two memory accesses per check at run time.
+ */
+static __always_inline int fc_tri__seal(struct fc_scratch *c, int v)
+{
+	*(volatile __s32 *)&c->tri = v;
+	return *(volatile __s32 *)&c->tri;
+}
+
 static __always_inline void fc_rule__mark(struct fc_scratch *c, __u32 idx, int v)
 {
 #ifdef FC_TEST_HARNESS
@@ -222,6 +243,34 @@ static __always_inline void fc_rule__mark(struct fc_scratch *c, __u32 idx, int v
 	if (v != FC_FALSE)
 		c->rules[(idx >> 6) & (FC_RULE_WORDS - 1)] |= 1ULL << (idx & 63);
 }
+
+/* Record rule idx's verdict v; whether it lets the event pass. */
+static __always_inline bool fc_rule__pass(struct fc_scratch *c, __u32 idx, int v)
+{
+	fc_rule__mark(c, idx, v);
+	return v != FC_FALSE;
+}
+
+/*=============================== SUBPROGRAMS ===========================*/
+
+/*
+ * The helpers below marked FC_GLOBAL are BPF global functions: clang
+ * compiles each one once into .text, libbpf appends the ones a program
+ * calls to that program, and the verifier checks each one once per
+ * program, on its own, from its argument types, instead of once per call
+ * site as it does with inlined code and static subprograms. That is what
+ * keeps both clang's time and the verified-instruction count flat as
+ * rules and call sites grow.
+ *
+ * The rules for their arguments (kernel/bpf/btf.c, btf_prepare_func_args):
+ * scalars, or a pointer to a sized type, which the verifier takes as
+ * memory of that size that may be NULL. So they take the scratch slot
+ * and scalars only (never a map, a stack buffer of another size, or a
+ * kernel pointer: those stay in the inline callers), check c for NULL,
+ * and mask every index, as any caller may pass any value. They return an
+ * int (a tri-value where it is a check).
+ */
+#define FC_GLOBAL __attribute__((noinline))
 
 /*=============================== STRING CHECKS ===========================*/
 
@@ -232,71 +281,72 @@ static __always_inline char fc_lower(char ch)
 	return ch;
 }
 
-/* field == lit (n bytes, a compile-time constant). */
-static __always_inline int fc_str__eq(struct fc_scratch *c, __u32 svi, const char *lit, int n)
+/*
+ * The checks' literals: codegen defines FC_LITERALS, every string a check
+ * compares with, and a check names its literal by offset and length, so
+ * the code that compares is the same for all of them (and the verifier
+ * checks it once). Those of case-insensitive checks are lower-cased.
+ */
+const char fc_lit[FC_LIT_BYTES] = FC_LITERALS;
+
+static __always_inline char fc_lit__byte(__u32 i)
 {
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	__s32 len = sv->len;
-	__u32 slot = sv->slot, off = sv->off;
+	return fc_lit[i & (FC_LIT_BYTES - 1)];
+}
+
+/* The field equals fc_lit[lit, lit + n). */
+FC_GLOBAL int fc_sv__eq(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n)
+{
+	struct fc_sv *sv;
+	__u32 slot, off;
+
+	if (!c)
+		return FC_MAYBE;
+	sv = &c->sv[svi & (FC_NSV - 1)];
+	if (sv->len < 0)
+		return FC_MAYBE;
+	if (sv->len != n)
+		return FC_FALSE;
+	slot = sv->slot;
+	off = sv->off;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < FC_KEY_MAX; i++) {
+		if (i >= n)
+			break;
+		if (fc_byte(c, slot, off + i) != fc_lit__byte(lit + i))
+			return FC_FALSE;
+	}
+	return FC_TRUE;
+}
+
+/* field == the literal at lit (n bytes); the length check is inline, so
+ * most values are decided without the call. */
+static __always_inline int fc_str__eq(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n)
+{
+	__s32 len = c->sv[svi & (FC_NSV - 1)].len;
 
 	if (len < 0)
 		return FC_MAYBE;
 	if (len != n)
 		return FC_FALSE;
-#pragma unroll
-	for (int i = 0; i < n; i++)
-		if (fc_byte(c, slot, off + i) != lit[i])
-			return FC_FALSE;
-	return FC_TRUE;
+	return fc_sv__eq(c, svi, lit, n);
 }
 
-/* Copy the field into c->key + at (zero-padded to ksz bytes when pad). */
+/* Copy n bytes of a slot string into c->key + at. */
 static __always_inline void fc_key__load(struct fc_scratch *c, __u32 at, __u32 slot,
 					  __u32 off, __u32 n)
 {
 	n = fc_mask(n, 2 * FC_KEY_MAX);
 	if (n)
-		bpf_probe_read_kernel(&c->key[at], n,
+		bpf_probe_read_kernel(&c->key[at & 7], n,
 				      &c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) +
 					      (off & FC_SLOT_MASK)]);
-}
-
-/* field in set: a hash map keyed by the zero-padded string (ksz bytes). */
-static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
-{
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	__s32 len = sv->len;
-
-	if (len < 0)
-		return FC_MAYBE;
-	if (len >= (__s32)ksz)
-		return FC_FALSE; /* longer than every member */
-#pragma unroll
-	for (__u32 i = 0; i < ksz / 8; i++)
-		((__u64 *)c->key)[i] = 0;
-	fc_key__load(c, 0, sv->slot, sv->off, len);
-	return bpf_map_lookup_elem(map, c->key) ? FC_TRUE : FC_FALSE;
-}
-
-/* field startswith any member: an LPM trie of {prefixlen, bytes}. */
-static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
-{
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	__s32 len = sv->len;
-	__u32 n;
-
-	if (len < 0)
-		return FC_MAYBE;
-	n = len > (__s32)ksz ? ksz : len;
-	*(__u32 *)c->key = n * 8;
-	fc_key__load(c, 4, sv->slot, sv->off, n);
-	return bpf_map_lookup_elem(map, c->key) ? FC_TRUE : FC_FALSE;
 }
 
 struct fc_loop {
 	struct fc_scratch *c;
 	__u32 slot, off, len, n;
-	__u32 i, j, star, mark; /* glob state */
+	__u32 lit;
 	int icase;
 	int found;
 };
@@ -312,23 +362,74 @@ static long fc_rev__step(__u32 i, void *data)
 	return 0;
 }
 
-/* field endswith any member: an LPM trie over reversed strings. */
-static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
-{
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	struct fc_loop l = {};
-	__s32 len = sv->len;
+/* Set checks: how fc_key__build() lays out the key. */
+#define FC_KEY_IN 0	/* hash key: the string zero-padded to ksz bytes */
+#define FC_KEY_PREFIX 1	/* LPM key: {8 * n, first n = min(len, ksz) bytes} */
+#define FC_KEY_SUFFIX 2	/* LPM key: {8 * n, last n bytes reversed} */
+#define FC_KEY_READY 3	/* not a tri-value: c->key is ready, look it up */
 
+/* Build the set key of a field in c->key, or decide without a lookup. */
+FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 kind)
+{
+	struct fc_loop l = {};
+	struct fc_sv *sv;
+	__s32 len;
+
+	if (!c)
+		return FC_MAYBE;
+	sv = &c->sv[svi & (FC_NSV - 1)];
+	len = sv->len;
 	if (len < 0)
 		return FC_MAYBE;
+	if (ksz > FC_KEY_MAX)
+		return FC_MAYBE;
+	if (kind == FC_KEY_IN) {
+		if (len >= (__s32)ksz)
+			return FC_FALSE; /* longer than every member */
+		__builtin_memset(c->key, 0, FC_KEY_MAX); /* >= ksz */
+		fc_key__load(c, 0, sv->slot, sv->off, len);
+		return FC_KEY_READY;
+	}
+	l.n = len > (__s32)ksz ? ksz : len;
+	*(__u32 *)c->key = l.n * 8;
+	if (kind == FC_KEY_PREFIX) {
+		fc_key__load(c, 4, sv->slot, sv->off, l.n);
+		return FC_KEY_READY;
+	}
 	l.c = c;
 	l.slot = sv->slot;
 	l.off = sv->off;
 	l.len = len;
-	l.n = len > (__s32)ksz ? ksz : len;
-	*(__u32 *)c->key = l.n * 8;
 	bpf_loop(FC_KEY_MAX, fc_rev__step, &l, 0);
+	return FC_KEY_READY;
+}
+
+static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
+				       __u32 kind)
+{
+	int r = fc_key__build(c, svi, ksz, kind);
+
+	if (r != FC_KEY_READY)
+		return r;
 	return bpf_map_lookup_elem(map, c->key) ? FC_TRUE : FC_FALSE;
+}
+
+/* field in set: a hash map keyed by the zero-padded string (ksz bytes). */
+static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+{
+	return fc_str__set(c, svi, map, ksz, FC_KEY_IN);
+}
+
+/* field startswith any member: an LPM trie of {prefixlen, bytes}. */
+static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+{
+	return fc_str__set(c, svi, map, ksz, FC_KEY_PREFIX);
+}
+
+/* field endswith any member: an LPM trie over reversed strings. */
+static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+{
+	return fc_str__set(c, svi, map, ksz, FC_KEY_SUFFIX);
 }
 
 static long fc_contains__step(__u32 i, void *data)
@@ -347,7 +448,7 @@ static long fc_contains__step(__u32 i, void *data)
 			return 1;
 		}
 		a = fc_byte(c, l->slot, l->off + i + j);
-		b = c->ndl[j & (FC_KEY_MAX - 1)];
+		b = fc_lit__byte(l->lit + j);
 		if (l->icase)
 			a = fc_lower(a);
 		if (a != b)
@@ -356,74 +457,81 @@ static long fc_contains__step(__u32 i, void *data)
 	return 0;
 }
 
-/* Load a literal into c->ndl (lower-cased when icase). */
-static __always_inline void fc_ndl__load(struct fc_scratch *c, const char *lit, int n, int icase)
+/* The field contains fc_lit[lit, lit + n) (compared lower-cased when icase). */
+FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n, __u32 icase)
 {
-#pragma unroll
-	for (int i = 0; i < n; i++)
-		c->ndl[i] = icase ? fc_lower(lit[i]) : lit[i];
-}
-
-/* field contains lit (icontains with icase; lit is lower-cased then). */
-static __always_inline int fc_str__contains(struct fc_scratch *c, __u32 svi, const char *lit,
-					    int n, int icase)
-{
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
 	struct fc_loop l = {};
+	struct fc_sv *sv;
 
+	if (!c)
+		return FC_MAYBE;
+	sv = &c->sv[svi & (FC_NSV - 1)];
 	if (sv->len < 0)
 		return FC_MAYBE;
 	if (n == 0)
 		return FC_TRUE;
 	if (sv->len < n)
 		return FC_FALSE;
-	fc_ndl__load(c, lit, n, icase);
 	l.c = c;
 	l.slot = sv->slot;
 	l.off = sv->off;
 	l.len = sv->len;
+	l.lit = lit;
 	l.n = n;
 	l.icase = icase;
 	bpf_loop(FC_SLOT, fc_contains__step, &l, 0);
 	return l.found ? FC_TRUE : FC_FALSE;
 }
 
-/* One step of a wildcard match ('*' any run, '?' any byte), the classic
- * single-backtrack algorithm. found: 1 match, 2 no match. */
+/* field contains lit (icontains with icase; lit is lower-cased then). */
+static __always_inline int fc_str__contains(struct fc_scratch *c, __u32 svi, __u32 lit,
+					    __u32 n, int icase)
+{
+	if (c->sv[svi & (FC_NSV - 1)].len < 0)
+		return FC_MAYBE;
+	return fc_sv__contains(c, svi, lit, n, icase);
+}
+
+/*
+ * One step of a wildcard match ('*' any run, '?' any byte), the classic
+ * single-backtrack algorithm. found: 1 match, 2 no match. The positions
+ * live in the scratch slot, not on the stack: the verifier tracks stack
+ * values exactly and would walk the steps one by one to see the loop
+ * end; values in memory are just numbers to it, so it checks one step.
+ */
 static long fc_glob__step(__u32 k, void *data)
 {
 	struct fc_loop *l = data;
 	struct fc_scratch *c = l->c;
+	__u32 i = c->gi, j = c->gj;
 	char p = 0, s;
 
-	if (l->i >= l->len) {
+	if (i >= l->len) {
 		/* string consumed: the rest of the pattern must be stars */
-		__u32 j = l->j;
-
 		for (int t = 0; t < FC_KEY_MAX; t++) {
-			if (j >= l->n || c->ndl[j & (FC_KEY_MAX - 1)] != '*')
+			if (j >= l->n || fc_lit__byte(l->lit + j) != '*')
 				break;
 			j++;
 		}
 		l->found = j >= l->n ? 1 : 2;
 		return 1;
 	}
-	s = fc_byte(c, l->slot, l->off + l->i);
+	s = fc_byte(c, l->slot, l->off + i);
 	if (l->icase)
 		s = fc_lower(s);
-	if (l->j < l->n)
-		p = c->ndl[l->j & (FC_KEY_MAX - 1)];
-	if (l->j < l->n && p == '*') {
-		l->star = l->j + 1;
-		l->mark = l->i;
-		l->j++;
-	} else if (l->j < l->n && (p == '?' || p == s)) {
-		l->i++;
-		l->j++;
-	} else if (l->star) {
-		l->j = l->star;
-		l->mark++;
-		l->i = l->mark;
+	if (j < l->n)
+		p = fc_lit__byte(l->lit + j);
+	if (j < l->n && p == '*') {
+		c->gstar = j + 1;
+		c->gmark = i;
+		c->gj = j + 1;
+	} else if (j < l->n && (p == '?' || p == s)) {
+		c->gi = i + 1;
+		c->gj = j + 1;
+	} else if (c->gstar) {
+		c->gj = c->gstar;
+		c->gmark++;
+		c->gi = c->gmark;
 	} else {
 		l->found = 2;
 		return 1;
@@ -431,25 +539,40 @@ static long fc_glob__step(__u32 k, void *data)
 	return 0;
 }
 
-static __always_inline int fc_str__glob(struct fc_scratch *c, __u32 svi, const char *pat, int n,
-					int icase)
+/* The field matches the pattern fc_lit[lit, lit + n). */
+FC_GLOBAL int fc_sv__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n, __u32 icase)
 {
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
 	struct fc_loop l = {};
+	struct fc_sv *sv;
 
+	if (!c)
+		return FC_MAYBE;
+	sv = &c->sv[svi & (FC_NSV - 1)];
 	if (sv->len < 0)
 		return FC_MAYBE;
-	fc_ndl__load(c, pat, n, icase);
 	l.c = c;
 	l.slot = sv->slot;
 	l.off = sv->off;
 	l.len = sv->len;
+	l.lit = lit;
 	l.n = n;
 	l.icase = icase;
+	c->gi = 0;
+	c->gj = 0;
+	c->gstar = 0;
+	c->gmark = 0;
 	bpf_loop(FC_GLOB_STEPS, fc_glob__step, &l, 0);
 	if (l.found == 0)
 		return FC_MAYBE; /* out of steps */
 	return l.found == 1 ? FC_TRUE : FC_FALSE;
+}
+
+static __always_inline int fc_str__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n,
+					int icase)
+{
+	if (c->sv[svi & (FC_NSV - 1)].len < 0)
+		return FC_MAYBE;
+	return fc_sv__glob(c, svi, lit, n, icase);
 }
 
 /* The field has a value. */
@@ -471,24 +594,29 @@ static __always_inline __u64 fc_param__val(struct fc_scratch *c, __u32 i)
 
 /*=============================== EVENT BUILDER ===========================*/
 
-static __always_inline void fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 np, __s64 res)
+/* Start the event of syscall sc (event type ppme, np table params). */
+FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np, __s64 res)
 {
+	if (!c)
+		return 0;
 	c->sc = sc;
 	c->np = np;
 	c->pi = 0;
-	c->pos = FC_HDR_LEN + 2 * (np + FC_EXT_NPARAMS);
+	c->pos = FC_HDR_LEN + 2 * ((np & (FC_MAXP - 1)) + FC_EXT_NPARAMS);
 	c->pknown = 0;
 	c->res = res;
 	c->typechar = -1;
 	c->net_ok = 0;
 	c->oflags = -1;
 	c->omode = 0;
+	*(__u16 *)&c->evt[20] = ppme;
 #pragma unroll
 	for (int i = 0; i < FC_NSV; i++)
 		c->sv[i].len = -1;
 #pragma unroll
 	for (int i = 0; i < FC_RULE_WORDS; i++)
 		c->rules[i] = 0;
+	return 0;
 }
 
 /* Close the current param with len bytes written at c->pos. */
@@ -506,14 +634,41 @@ static __always_inline void fc_evt__push_empty(struct fc_scratch *c)
 	fc_evt__param_done(c, 0);
 }
 
+/* A number param of size 1, 2, 4 or 8 bytes; v is the value as the
+ * filters read it (sign-extended from signed types). */
+FC_GLOBAL int fc_evt__push_val(struct fc_scratch *c, __u64 v, __u32 size)
+{
+	__u32 i, pos;
+
+	if (!c)
+		return 0;
+	i = c->pi & (FC_MAXP - 1);
+	pos = c->pos & FC_EVT_MASK;
+	switch (size) {
+	case 1:
+		*(__u8 *)&c->evt[pos] = v;
+		break;
+	case 2:
+		*(__u16 *)&c->evt[pos] = v;
+		break;
+	case 4:
+		*(__u32 *)&c->evt[pos] = v;
+		break;
+	default:
+		*(__u64 *)&c->evt[pos] = v;
+		size = 8;
+		break;
+	}
+	c->pval[i] = v;
+	c->pknown |= 1ull << i;
+	fc_evt__param_done(c, size);
+	return 0;
+}
+
 #define FC_DEFINE_PUSH(name, type)                                                 \
 	static __always_inline void fc_evt__push_##name(struct fc_scratch *c, type v) \
 	{                                                                           \
-		__u32 i = c->pi & (FC_MAXP - 1);                                        \
-		*(type *)&c->evt[c->pos & FC_EVT_MASK] = v;                             \
-		c->pval[i] = (__u64)(__s64)v;                                           \
-		c->pknown |= 1ull << i;                                                 \
-		fc_evt__param_done(c, sizeof(type));                                    \
+		fc_evt__push_val(c, (__u64)(__s64)v, sizeof(type));                     \
 	}
 FC_DEFINE_PUSH(u8, __u8)
 FC_DEFINE_PUSH(u16, __u16)
@@ -540,10 +695,13 @@ static __always_inline void fc_evt__push_kbytes(struct fc_scratch *c, const void
 
 /* Push bytes [off, off + n) of a slot as a param, NUL included when the
  * slot string is NUL-terminated at off + n - 1. */
-static __always_inline void fc_evt__push_slot(struct fc_scratch *c, __u32 slot, __u32 off, __u32 n)
+FC_GLOBAL int fc_evt__push_slot(struct fc_scratch *c, __u32 slot, __u32 off, __u32 n)
 {
+	if (!c)
+		return 0;
 	fc_evt__push_kbytes(c, &c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (off & FC_SLOT_MASK)],
 			    n);
+	return 0;
 }
 
 /*
@@ -551,12 +709,15 @@ static __always_inline void fc_evt__push_slot(struct fc_scratch *c, __u32 slot, 
  * the param's string view is set, unknown (MAYBE) when the read failed or
  * the string was cut at FC_SLOT bytes.
  */
-static __always_inline void fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
+FC_GLOBAL int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
 {
-	__u32 i = c->pi & (FC_MAXP - 1);
-	__u32 svi = FC_SV_PARAM0 + i;
+	__u32 i, svi;
 	long n = -1;
 
+	if (!c)
+		return 0;
+	i = c->pi & (FC_MAXP - 1);
+	svi = FC_SV_PARAM0 + i;
 	slot &= FC_NSLOTS - 1;
 	if (uptr)
 		n = bpf_probe_read_user_str(&c->str[slot * FC_SLOT], FC_SLOT, (const void *)uptr);
@@ -564,7 +725,7 @@ static __always_inline void fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, 
 		if (uptr)
 			fc_stat__inc(FC_STAT_READ_FAIL);
 		fc_evt__push_empty(c);
-		return;
+		return 0;
 	}
 	c->sv[svi & (FC_NSV - 1)].slot = slot;
 	c->sv[svi & (FC_NSV - 1)].off = 0;
@@ -572,7 +733,8 @@ static __always_inline void fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, 
 		fc_stat__inc(FC_STAT_TRUNCATED); /* value cut: unknown to filters */
 	else
 		c->sv[svi & (FC_NSV - 1)].len = n - 1;
-	fc_evt__push_slot(c, slot, 0, n);
+	fc_evt__push_kbytes(c, &c->str[slot * FC_SLOT], n);
+	return 0;
 }
 
 static __always_inline void fc_evt__push_fd(struct fc_scratch *c, __s64 fd)
@@ -598,13 +760,16 @@ static __always_inline void fc_task__comm_slot(struct fc_scratch *c, __u32 slot,
 }
 
 /* Fill c->task (and the comm string views) from the current task. */
-static __always_inline void fc_task__fill(struct fc_scratch *c)
+FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct task_struct *p;
-	struct fc_task *ft = &c->task;
+	struct fc_task *ft;
 	__u32 level;
 
+	if (!c)
+		return 0;
+	ft = &c->task;
 	ft->pid = BPF_CORE_READ(t, tgid);
 	c->tid = BPF_CORE_READ(t, pid);
 	ft->uid = BPF_CORE_READ(t, cred, euid.val);
@@ -639,6 +804,7 @@ static __always_inline void fc_task__fill(struct fc_scratch *c)
 	}
 	if (p && BPF_CORE_READ(p, tgid) && ft->apid[FC_MAX_ANCESTORS - 1])
 		ft->flags |= FC_TASK_ANCESTORS_MORE;
+	return 0;
 }
 
 /* The struct file of fd in the current task, or NULL. */
@@ -692,15 +858,18 @@ static long fc_path__step(__u32 i, void *data)
  * path is absolute and already in the form libsinsp's lexical
  * normalisation produces (so the kernel and userspace values are equal).
  */
-static __always_inline void fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
+FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 {
-	struct fc_sv sv = c->sv[(FC_SV_PARAM0 + pidx) & (FC_NSV - 1)];
 	struct fc_path_scan s = {};
+	struct fc_sv sv;
 
+	if (!c)
+		return 0;
+	sv = c->sv[(FC_SV_PARAM0 + pidx) & (FC_NSV - 1)];
 	if (sv.len <= 0 || c->res < 0 || sv.off != 0)
-		return;
+		return 0;
 	if (fc_byte(c, sv.slot, 0) != '/')
-		return;
+		return 0;
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
@@ -709,7 +878,7 @@ static __always_inline void fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 			  (s.p1 == '.' && s.p2 == '.')))
 		s.bad = 1;
 	if (s.bad)
-		return;
+		return 0;
 	c->sv[FC_SV_FDNAME] = sv;
 	c->sv[FC_SV_FDDIR].slot = sv.slot;
 	c->sv[FC_SV_FDDIR].off = 0;
@@ -722,6 +891,7 @@ static __always_inline void fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	 * all we know without the inode type */
 	if (c->oflags >= 0 && !(c->oflags & (1 << 10)))
 		c->typechar = 'f';
+	return 0;
 }
 
 /* fd.typechar for open-family events: equal to 'f' (TRUE/FALSE/MAYBE). */
@@ -756,18 +926,21 @@ static __always_inline int fc_open__is(struct fc_scratch *c, int which)
  * Finish the event: rules bitmap (empty for always-flow events) and the
  * task, header, then copy it to this CPU's ring buffer shard.
  */
-static __always_inline void fc_evt__submit(struct fc_scratch *c, bool always)
+FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 {
 	struct rt_hdr_view {
 		__u64 ts, tid;
 		__u32 len;
 		__u16 type;
 		__u32 nparams;
-	} __attribute__((packed)) *h = (void *)c->evt;
+	} __attribute__((packed)) *h;
 	__u32 ring = bpf_get_smp_processor_id() / FC_CPUS_PER_RING;
 	void *rb;
 	__u32 len;
 
+	if (!c)
+		return 0;
+	h = (void *)c->evt;
 	/* param n: rules bitmap */
 	if (always)
 		fc_evt__push_empty(c);
@@ -785,19 +958,15 @@ static __always_inline void fc_evt__submit(struct fc_scratch *c, bool always)
 	rb = bpf_map_lookup_elem(&fc_rings, &ring);
 	if (!rb) {
 		fc_stat__inc(FC_STAT_RING_FULL);
-		return;
+		return 0;
 	}
 	if (len < FC_HDR_LEN)
-		return;
+		return 0;
 	if (bpf_ringbuf_output(rb, c->evt, len, 0))
 		fc_stat__inc(FC_STAT_RING_FULL);
 	else
 		fc_stat__inc(FC_STAT_SENT);
-}
-
-static __always_inline void fc_evt__set_type(struct fc_scratch *c, __u16 type)
-{
-	*(__u16 *)&c->evt[20] = type;
+	return 0;
 }
 
 /*=============================== FLAG CONVERSIONS ===========================*/

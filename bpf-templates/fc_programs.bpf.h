@@ -11,7 +11,10 @@
  *                          and copies the event to the CPU's ring shard
  *   fc_sched_process_exit  tp_btf/sched_process_exit: procexit events
  *
- * The loader attaches fc_sys_exit and fc_sched_process_exit only.
+ * The loader attaches fc_sys_exit and fc_sched_process_exit only. Only
+ * the syscalls of FC_PROGRAMS (generated: those with a rule, and the
+ * always-flow ones) get an fc_x_ program and an fc_tail slot; the
+ * dispatcher never tail-calls the others (fc_interesting[] is 0).
  *
  * Each fc_fill_<syscall>() writes exactly the parameters of the event's
  * row in runtime/event_table.def, in order ("Parameter N: name (type)");
@@ -144,8 +147,7 @@ static __always_inline unsigned long fc_regs__arg(struct pt_regs *regs, int n)
 static __always_inline void fc_fill__begin(struct fc_scratch *c, __u32 sc, __u16 ppme, __u32 np,
 					   __s64 res)
 {
-	fc_evt__begin(c, sc, np, res);
-	fc_evt__set_type(c, ppme);
+	fc_evt__begin(c, sc, ppme, np, res);
 	fc_task__fill(c);
 }
 
@@ -166,12 +168,14 @@ static __always_inline __u32 fc_encode_dev(__u32 dev)
 }
 
 /* Parameters dev and ino of an opened fd; returns the file's f_mode. */
-static __always_inline __u32 fc_evt__push_dev_ino(struct fc_scratch *c, __s64 fd)
+FC_GLOBAL int fc_evt__push_dev_ino(struct fc_scratch *c, __s64 fd)
 {
 	struct file *f = fd >= 0 ? fc_task__file(fd) : NULL;
 	struct inode *ino;
 	__u32 mode = 0;
 
+	if (!c)
+		return 0;
 	if (!f) {
 		fc_evt__push_empty(c);
 		fc_evt__push_empty(c);
@@ -688,7 +692,7 @@ static long fc_nul__step(__u32 i, void *data)
 }
 
 /* Parameters exe and args from the current process's argument area. */
-static __always_inline void fc_evt__push_exe_args(struct fc_scratch *c)
+FC_GLOBAL int fc_evt__push_exe_args(struct fc_scratch *c)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	unsigned long start = BPF_CORE_READ(t, mm, arg_start);
@@ -696,10 +700,12 @@ static __always_inline void fc_evt__push_exe_args(struct fc_scratch *c)
 	struct fc_nul_scan s = {};
 	__u32 n;
 
+	if (!c)
+		return 0;
 	if (!start || end <= start) {
 		fc_evt__push_empty(c);
 		fc_evt__push_empty(c);
-		return;
+		return 0;
 	}
 	n = end - start;
 	if (n > FC_SLOT) {
@@ -711,7 +717,7 @@ static __always_inline void fc_evt__push_exe_args(struct fc_scratch *c)
 		fc_stat__inc(FC_STAT_READ_FAIL);
 		fc_evt__push_empty(c);
 		fc_evt__push_empty(c);
-		return;
+		return 0;
 	}
 	c->str[FC_SLOT_ARGS * FC_SLOT + FC_SLOT - 1] = 0;
 	s.c = c;
@@ -724,12 +730,16 @@ static __always_inline void fc_evt__push_exe_args(struct fc_scratch *c)
 	fc_evt__push_slot(c, FC_SLOT_ARGS, 0, s.first + 1);
 	/* Parameter: args (type: PT_BYTEBUF), NUL-separated */
 	fc_evt__push_slot(c, FC_SLOT_ARGS, s.first + 1, n - (s.first + 1));
+	return 0;
 }
 
 /* The parameters common to execve and execveat (all but filename). */
-static __always_inline void fc_fill__exec(struct fc_scratch *c, long ret, unsigned long path)
+FC_GLOBAL int fc_fill__exec(struct fc_scratch *c, long ret, unsigned long path)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	if (!c)
+		return 0;
 
 	/* Parameter 1: res (type: PT_ERRNO) */
 	fc_evt__push_s64(c, ret);
@@ -783,6 +793,7 @@ static __always_inline void fc_fill__exec(struct fc_scratch *c, long ret, unsign
 	fc_evt__push_empty(c);
 	/* Parameter 30: gid (type: PT_GID) */
 	fc_evt__push_u32(c, c->task.gid);
+	return 0;
 }
 
 static __always_inline void fc_fill_execve(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -800,11 +811,14 @@ static __always_inline void fc_fill_execveat(struct fc_scratch *c, struct pt_reg
 }
 
 /* clone, clone3, fork, vfork: the same 21 parameters. */
-static __always_inline void fc_fill__clone(struct fc_scratch *c, long ret, __u32 ppm_flags)
+FC_GLOBAL int fc_fill__clone(struct fc_scratch *c, long ret, __u32 ppm_flags)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct pid *tp = BPF_CORE_READ(t, thread_pid);
 	struct pid *lp = BPF_CORE_READ(t, group_leader, thread_pid);
+
+	if (!c)
+		return 0;
 
 	/* Parameter 1: res (type: PT_PID) */
 	fc_evt__push_s64(c, ret);
@@ -842,6 +856,7 @@ static __always_inline void fc_fill__clone(struct fc_scratch *c, long ret, __u32
 	fc_evt__push_s64(c, fc_pid__vnr(lp));
 	/* Parameter 21: pidns_init_start_ts (type: PT_UINT64): not computed */
 	fc_evt__push_empty(c);
+	return 0;
 }
 
 static __always_inline void fc_fill_clone(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -991,8 +1006,7 @@ static __always_inline void fc_fill_procexit(struct fc_scratch *c, struct pt_reg
 {
 }
 
-#define FC_SC(name, nr, ppme, np, flags) FC_EXIT_PROG(name)
-#include "fc_syscalls.def"
+FC_PROGRAMS(FC_EXIT_PROG)
 
 SEC("tp_btf/sched_process_exit")
 int fc_sched_process_exit(__u64 *ctx)
@@ -1027,8 +1041,8 @@ struct {
 	__array(values, int(__u64 *));
 } fc_tail SEC(".maps") = {
 	.values = {
-#define FC_SC(name, nr, ppme, np, flags) [FC_SC_##name] = (void *)&fc_x_##name,
-#include "fc_syscalls.def"
+#define FC_TAIL_SLOT(name) [FC_SC_##name] = (void *)&fc_x_##name,
+		FC_PROGRAMS(FC_TAIL_SLOT)
 	},
 };
 

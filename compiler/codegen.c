@@ -15,6 +15,12 @@
  * kernel should: an AND stops at the first FALSE, an OR at the first TRUE,
  * so the cheap checks split put first are the ones that gate string work.
  *
+ * A rule's folded tree is printed once per distinct text as a BPF global
+ * function (fc_rule_<i>): clang compiles it once and the verifier checks
+ * it once per program, instead of once per syscall it is inlined into.
+ * The literals the checks compare with go into one pool (fc_lit[]) and
+ * checks name them by offset, so the string matchers are shared code.
+ *
  * Every check compiles to an expression of the template's helpers that
  * yields FC_TRUE / FC_FALSE / FC_MAYBE; a field value the kernel failed to
  * read (string view len < 0, param not pushed) yields MAYBE there.
@@ -175,7 +181,42 @@ struct cg {
 	const struct split_result *sr;
 	const struct cg_options *o;
 	unsigned tmp; /* temporaries in the current rule */
+	struct strbuf lits; /* fc_lit[]: the string literals of the checks */
+	struct vec litv;    /* struct cg_lit *, in pool order */
 };
+
+/* A literal in fc_lit[], at off. */
+struct cg_lit {
+	const char *s;
+	size_t n;
+	size_t off;
+};
+
+/* The offset of the n bytes s in the literal pool (added if new). */
+static size_t lit_off(struct cg *g, const char *s, size_t n)
+{
+	for (size_t i = 0; i < g->litv.n; i++) {
+		const struct cg_lit *l = g->litv.v[i];
+		if (l->n == n && !memcmp(l->s, s, n))
+			return l->off;
+	}
+	struct cg_lit *l = ARENA_NEW(g->a, struct cg_lit);
+	l->s = arena_strndup(g->a, s, n);
+	l->n = n;
+	l->off = g->lits.len;
+	sb_putn(&g->lits, s, n);
+	vec_push(g->a, &g->litv, l);
+	return l->off;
+}
+
+/* fc_lit[]'s size: a power of two (the templates mask offsets with it). */
+static size_t lit_bytes(const struct cg *g)
+{
+	size_t n = 8;
+	while (n < g->lits.len)
+		n *= 2;
+	return n;
+}
 
 static void put_ind(struct strbuf *b, int ind)
 {
@@ -491,9 +532,8 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 	case KM_STR_EQ:
 		if (!k->nstrs || strlen(k->strs[0]) >= CG_KEY_MAX)
 			return false;
-		sb_printf(b, "fc_str__eq(c, %s, ", sv);
-		put_cstr(b, k->strs[0], strlen(k->strs[0]));
-		sb_printf(b, ", %zu)", strlen(k->strs[0]));
+		sb_printf(b, "fc_str__eq(c, %s, %zu, %zu)", sv,
+			  lit_off(g, k->strs[0], strlen(k->strs[0])), strlen(k->strs[0]));
 		return true;
 	case KM_STR_IN:
 	case KM_STR_PREFIX:
@@ -510,9 +550,9 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 			for (unsigned i = 0; i + 1 < k->nstrs; i++)
 				sb_puts(b, "fc_tri__or(");
 			for (unsigned i = 0; i < k->nstrs; i++) {
-				sb_printf(b, "%sfc_str__eq(c, %s, ", i ? ", " : "", sv);
-				put_cstr(b, k->strs[i], strlen(k->strs[i]));
-				sb_printf(b, ", %zu)%s", strlen(k->strs[i]), i ? ")" : "");
+				sb_printf(b, "%sfc_str__eq(c, %s, %zu, %zu)%s", i ? ", " : "", sv,
+					  lit_off(g, k->strs[i], strlen(k->strs[i])),
+					  strlen(k->strs[i]), i ? ")" : "");
 			}
 			return true;
 		}
@@ -544,9 +584,9 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 			for (char *q = lit; *q; q++)
 				if (*q >= 'A' && *q <= 'Z')
 					*q = (char)(*q - 'A' + 'a');
-		sb_printf(b, "fc_str__%s(c, %s, ", k->match == KM_STR_GLOB ? "glob" : "contains", sv);
-		put_cstr(b, lit, n);
-		sb_printf(b, ", %zu, %d)", n, k->icase ? 1 : 0);
+		sb_printf(b, "fc_str__%s(c, %s, %zu, %zu, %d)",
+			  k->match == KM_STR_GLOB ? "glob" : "contains", sv, lit_off(g, lit, n), n,
+			  k->icase ? 1 : 0);
 		return true;
 	}
 	default:
@@ -711,7 +751,7 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 	case KX_NOT:
 		emit_expr(g, sc, k->kids[0], dst, ind);
 		put_ind(b, ind);
-		sb_printf(b, "%s = fc_tri__not(%s);\n", dst, dst);
+		sb_printf(b, "%s = fc_tri__seal(c, fc_tri__not(%s));\n", dst, dst);
 		return;
 	case KX_AND:
 	case KX_OR: {
@@ -730,7 +770,8 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 			sb_printf(b, "int %s;\n\n", t);
 			emit_expr(g, sc, k->kids[i], t, ind + 1);
 			put_ind(b, ind + 1);
-			sb_printf(b, "%s = fc_tri__%s(%s, %s);\n", dst, and ? "and" : "or", dst, t);
+			sb_printf(b, "%s = fc_tri__seal(c, fc_tri__%s(%s, %s));\n", dst,
+				  and ? "and" : "or", dst, t);
 			put_ind(b, ind);
 			sb_puts(b, "}\n");
 		}
@@ -742,9 +783,9 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 		put_check_comment(b, k);
 		sb_puts(b, " */\n");
 		put_ind(b, ind);
-		sb_printf(b, "%s = ", dst);
+		sb_printf(b, "%s = fc_tri__seal(c, ", dst);
 		check_expr(g, sc, k, b);
-		sb_puts(b, ";\n");
+		sb_puts(b, ");\n");
 		return;
 	}
 }
@@ -849,9 +890,118 @@ static void put_rule_comment(struct strbuf *b, const struct split_rule *sr, int 
 	sb_printf(b, ":%u) */\n", (unsigned)r->loc.line);
 }
 
-static void emit_filter(struct cg *g, const struct cg_sc *sc)
+/*
+ * A rule's kernel part as it runs on one syscall: a constant when the
+ * folded tree is one (no code), else one of the rule's functions. The
+ * folded trees of a rule's syscalls mostly print the same (open, openat
+ * and openat2 see the same fd.name), so each distinct text becomes one
+ * function shared by those syscalls' filters.
+ */
+struct cg_use {
+	int konst;     /* KX_TRUE / KX_FALSE / KX_MAYBE, or -1: call fn */
+	unsigned fn;   /* index into cg_rule_fns.v */
+};
+
+struct cg_fn {
+	const struct split_rule *rule;
+	const char *name;   /* "fc_rule_3" or "fc_rule_3_open" */
+	struct strbuf body; /* the statements */
+	struct strbuf users; /* "open, openat" */
+	bool production;    /* some user is not an always-flow syscall */
+};
+
+static const char *const_name(int k)
+{
+	return k == KX_TRUE ? "FC_TRUE" : k == KX_FALSE ? "FC_FALSE" : "FC_MAYBE";
+}
+
+/* uses[r * CG_NSC + s]: rule r on syscall s (only where the rule applies). */
+static void plan_rules(struct cg *g, struct cg_use *uses, struct vec *fns)
+{
+	for (size_t i = 0; i < g->sr->rules.n; i++) {
+		const struct split_rule *sr = g->sr->rules.v[i];
+		size_t first = fns->n;
+		for (size_t s = 0; s < CG_NSC; s++) {
+			const struct cg_sc *sc = &cg_scs[s];
+			struct cg_use *u = &uses[i * CG_NSC + s];
+			if (!rule_has_evt(sr->rule, fields_evtname_index(sc->name)))
+				continue;
+			if (!g->o->kernel_filter || !sr->kernel) {
+				u->konst = KX_TRUE;
+				continue;
+			}
+			struct kexpr *k = fold(g->a, sc, sr->kernel);
+			if (k->kind == KX_TRUE || k->kind == KX_FALSE || k->kind == KX_MAYBE) {
+				u->konst = (int)k->kind;
+				continue;
+			}
+			struct strbuf body = { 0 };
+			struct strbuf *out = g->out;
+			g->out = &body;
+			g->tmp = 0;
+			emit_expr(g, sc, k, "v", 1);
+			g->out = out;
+			u->konst = -1;
+			size_t f;
+			for (f = first; f < fns->n; f++) {
+				struct cg_fn *fn = fns->v[f];
+				if (fn->body.len == body.len && !memcmp(fn->body.s, body.s, body.len))
+					break;
+			}
+			if (f == fns->n) {
+				struct cg_fn *fn = ARENA_NEW(g->a, struct cg_fn);
+				fn->rule = sr;
+				fn->body = body;
+				vec_push(g->a, fns, fn);
+			} else {
+				sb_free(&body);
+			}
+			struct cg_fn *fn = fns->v[f];
+			u->fn = (unsigned)f;
+			sb_printf(&fn->users, "%s%s", fn->users.len ? ", " : "", sc->name);
+			if (!(sc->flags & FC_SCF_ALWAYS))
+				fn->production = true;
+		}
+		/* one function: fc_rule_<i>; several: named after their first user */
+		for (size_t f = first; f < fns->n; f++) {
+			struct cg_fn *fn = fns->v[f];
+			if (fns->n - first == 1) {
+				fn->name = arena_printf(g->a, "fc_rule_%u", sr->index);
+			} else {
+				const char *u = sb_str(&fn->users);
+				size_t n = strcspn(u, ",");
+				fn->name = arena_printf(g->a, "fc_rule_%u_%.*s", sr->index, (int)n, u);
+			}
+		}
+	}
+}
+
+static void emit_rule_fn(struct cg *g, const struct cg_fn *fn)
 {
 	struct strbuf *b = g->out;
+
+	put_rule_comment(b, fn->rule, 0);
+	b->len--; /* the comment's newline: add the users */
+	sb_puts(b, "\n/* on ");
+	sb_puts(b, sb_str((struct strbuf *)&fn->users));
+	sb_puts(b, " */\n");
+	/* only always-flow syscalls: their filters run in the test harness only */
+	if (!fn->production)
+		sb_puts(b, "#ifdef FC_TEST_HARNESS\n");
+	sb_printf(b, "FC_GLOBAL int %s(struct fc_scratch *c)\n{\n", fn->name);
+	sb_puts(b, "\tint v;\n\n\tif (!c)\n\t\treturn FC_MAYBE;\n");
+	sb_putn(b, fn->body.s, fn->body.len);
+	sb_puts(b, "\treturn v;\n}\n");
+	if (!fn->production)
+		sb_puts(b, "#endif\n");
+	sb_putc(b, '\n');
+}
+
+static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_use *uses,
+			const struct vec *fns)
+{
+	struct strbuf *b = g->out;
+	size_t s = (size_t)(sc - cg_scs);
 	int evi = fields_evtname_index(sc->name);
 	unsigned nr = 0;
 
@@ -861,27 +1011,43 @@ static void emit_filter(struct cg *g, const struct cg_sc *sc)
 	sb_puts(b, " */\n");
 	sb_printf(b, "static __always_inline bool fc_filter_%s(struct fc_scratch *c)\n{\n", sc->name);
 	sb_puts(b, "\tbool pass = false;\n\n");
+	if (sc->flags & FC_SCF_ALWAYS)
+		sb_puts(b, "#ifdef FC_TEST_HARNESS\n");
 	for (size_t i = 0; i < g->sr->rules.n; i++) {
 		const struct split_rule *sr = g->sr->rules.v[i];
+		const struct cg_use *u = &uses[i * CG_NSC + s];
 		if (!rule_has_evt(sr->rule, evi))
 			continue;
 		nr++;
 		put_rule_comment(b, sr, 1);
-		sb_printf(b, "\tif (fc_rule_enabled[%u]) {\n", sr->index);
-		sb_puts(b, "\t\tint v;\n\n");
-		g->tmp = 0;
-		if (!g->o->kernel_filter || !sr->kernel) {
-			sb_puts(b, "\t\tv = FC_TRUE; /* event type only */\n");
-		} else {
-			struct kexpr *k = fold(g->a, sc, sr->kernel);
-			emit_expr(g, sc, k, "v", 2);
-		}
-		sb_printf(b, "\t\tfc_rule__mark(c, %u, v);\n", sr->index);
-		sb_puts(b, "\t\tpass |= v != FC_FALSE;\n\t}\n");
+		sb_printf(b, "\tif (fc_rule_enabled[%u])\n\t\tpass |= fc_rule__pass(c, %u, ", sr->index,
+			  sr->index);
+		if (u->konst >= 0)
+			sb_puts(b, const_name(u->konst));
+		else
+			sb_printf(b, "%s(c)", ((const struct cg_fn *)fns->v[u->fn])->name);
+		sb_puts(b, ");\n");
 	}
 	if (!nr)
 		sb_puts(b, "\t/* no rule for this event type */\n");
+	if (sc->flags & FC_SCF_ALWAYS)
+		sb_puts(b, "#endif\n");
 	sb_puts(b, "\treturn pass;\n}\n\n");
+}
+
+/* The syscall gets a program: a rule uses its event, or it always flows. */
+static bool sc_interesting(const struct split_result *sr, const struct cg_sc *sc)
+{
+	int evi = fields_evtname_index(sc->name);
+
+	if (sc->flags & FC_SCF_ALWAYS)
+		return true;
+	for (size_t i = 0; i < sr->rules.n; i++) {
+		const struct split_rule *r = sr->rules.v[i];
+		if (rule_has_evt(r->rule, evi))
+			return true;
+	}
+	return false;
 }
 
 static void put_le(struct strbuf *b, uint64_t v, int n)
@@ -947,7 +1113,26 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 
 	sb_puts(out, "// SPDX-License-Identifier: Dual MIT/GPL\n"
 		     "/* Generated by falcoc: the kernel part of each rule, per syscall. */\n");
+	/* the rules' kernel parts, one function per distinct text (this
+	 * also fills the literal pool, whose size the templates need) */
+	struct cg_use *uses = ARENA_NEWN(a, struct cg_use, sr->rules.n * CG_NSC + 1);
+	struct vec fns = { 0 };
+	plan_rules(&g, uses, &fns);
+
 	sb_printf(out, "#define FC_NRULES %u\n", nrules ? nrules : 1);
+	sb_puts(out, "/* fc_lit[]: the checks' string literals, at these offsets (a check\n"
+		     " * names one as offset, length: fc_str__eq(c, view, 0, 4)). */\n");
+	sb_printf(out, "#define FC_LIT_BYTES %zu\n", lit_bytes(&g));
+	sb_puts(out, "#define FC_LITERALS");
+	if (!g.litv.n)
+		sb_puts(out, " \"\"");
+	for (size_t i = 0; i < g.litv.n; i++) {
+		const struct cg_lit *l = g.litv.v[i];
+		sb_printf(out, " \\\n\t/* %zu */ ", l->off);
+		put_cstr(out, l->s, l->n);
+	}
+	sb_puts(out, "\n");
+	sb_free(&g.lits);
 	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 
 	/* sets */
@@ -984,21 +1169,29 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 
 	sb_puts(out, "/* Syscalls with at least one rule, or always sent. */\n");
 	sb_puts(out, "const volatile __u8 fc_interesting[FC_SC__COUNT] = {\n");
-	for (size_t s = 0; s < CG_NSC; s++) {
-		int evi = fields_evtname_index(cg_scs[s].name);
-		bool any = cg_scs[s].flags & FC_SCF_ALWAYS;
-		for (size_t i = 0; !any && i < sr->rules.n; i++) {
-			const struct split_rule *r = sr->rules.v[i];
-			any = rule_has_evt(r->rule, evi);
-		}
-		if (any)
+	for (size_t s = 0; s < CG_NSC; s++)
+		if (sc_interesting(sr, &cg_scs[s]))
 			sb_printf(out, "\t[FC_SC_%s] = 1,\n", cg_scs[s].name);
-	}
 	sb_puts(out, "};\n\n");
 
-	for (size_t s = 0; s < CG_NSC; s++)
-		emit_filter(&g, &cg_scs[s]);
+	/* the rules' functions and the filters */
+	for (size_t f = 0; f < fns.n; f++)
+		emit_rule_fn(&g, fns.v[f]);
 
+	for (size_t s = 0; s < CG_NSC; s++)
+		emit_filter(&g, &cg_scs[s], uses, &fns);
+	for (size_t f = 0; f < fns.n; f++) {
+		struct cg_fn *fn = fns.v[f];
+		sb_free(&fn->users);
+		sb_free(&fn->body);
+	}
+
+	sb_puts(out, "/* The programs to build: syscalls with a rule, and the always-sent ones. */\n");
+	sb_puts(out, "#define FC_PROGRAMS(X)");
+	for (size_t s = 0; s < CG_NSC; s++)
+		if (sc_interesting(sr, &cg_scs[s]))
+			sb_printf(out, " \\\n\tX(%s)", cg_scs[s].name);
+	sb_puts(out, "\n\n");
 	sb_puts(out, "#include \"fc_programs.bpf.h\"\n\n");
 
 	/* rules whose event types the probe never sends */

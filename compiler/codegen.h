@@ -6,16 +6,24 @@
  * The generated file is, in this order (deterministic, readable):
  *
  *   #define FC_NRULES n
+ *   #define FC_LIT_BYTES, FC_LITERALS     the checks' string literals, by
+ *                                        offset (fc_lit[] in the templates)
  *   #include "fc_probe.bpf.h"            maps, struct fc_scratch, helpers
  *   fc_set_<id> maps                     one per split_result set
  *   const volatile __u8 fc_rule_enabled[n]    .rodata, rules' enabled flags
  *   const volatile __u8 fc_interesting[FC_SC__COUNT]  syscalls with a rule
+ *   fc_rule_<i>[_<syscall>](c)           one BPF global function per
+ *       distinct text of a rule's kernel part folded for a syscall
+ *       (evt.type, parameters), after a `/ * rule "X" (file:line) * /`
+ *       comment and the syscalls that use it; three values (FC_TRUE /
+ *       FC_FALSE / FC_MAYBE). Functions used only by always-flow syscalls
+ *       are built for the test harness only.
  *   fc_filter_<syscall>(struct fc_scratch *c)  one per fc_syscalls.def row:
- *       for each rule whose event-type set holds the syscall, a
- *       `/ * rule "X" (file:line) * /` comment and its kernel part in three
- *       values (FC_TRUE / FC_FALSE / FC_MAYBE), folded for this syscall
- *       (evt.type, parameters); marks the rule's bit when not FALSE and
- *       returns whether any rule is not FALSE
+ *       for each rule whose event-type set holds the syscall, its
+ *       function's verdict (or the constant the fold left), marks the
+ *       rule's bit when not FALSE; returns whether any rule is not FALSE
+ *   #define FC_PROGRAMS(X)               X(name) per syscall that gets a
+ *                                        program (a rule, or always-flow)
  *   #include "fc_programs.bpf.h"         dispatcher and per-syscall programs
  *   fc_meta[] in section FC_META_SECTION struct fc_meta_hdr + name\0text\0...
  *

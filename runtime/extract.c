@@ -1329,8 +1329,12 @@ static uint32_t extract_fd_field(struct rt_state *st, const struct rt_event *ev,
 			const char *n = ev->info->name;
 			if (!strcmp(n, "connect"))
 				return 0;
-			if (id == F_FD_FILENAME && strcmp(n, "open") && strcmp(n, "openat") &&
-			    strcmp(n, "openat2") && strcmp(n, "creat"))
+			/* libsinsp's extract_from_null_fd names a file only for
+			 * the open/openat/creat *enter* events, for which
+			 * extract_fdname_from_creator gives up: fd.filename of
+			 * an fd-less event is always <NA> (0.29 and current
+			 * libs alike) */
+			if (id == F_FD_FILENAME)
 				return 0;
 			const char *sl = strrchr(s, '/');
 			size_t start = scratch->len;

@@ -130,9 +130,11 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	}
 	rt_path_concat(full, sizeof(full), dir, raw);
 	set_null_name(st, full);
-	th->lastevent_fd = fd;
+	/* libsinsp moves the thread's last fd only when it adds one
+	 * (sinsp_threadinfo::add_fd): a failed open keeps the enter's -1 */
 	if (fd < 0)
 		return;
+	th->lastevent_fd = fd;
 	struct rt_fd *f = rt_fd_add(st, th, fd);
 	f->type = (flags & PPM_O_DIRECTORY) ? RT_FD_DIRECTORY : RT_FD_FILE;
 	rt_fd_set_name(f, full);
@@ -158,9 +160,9 @@ static void parse_socket_x(struct rt_state *st, const struct rt_event *ev)
 	uint64_t domain = 0, type = 0, proto = 0;
 	if (!pres(st, ev, &fd))
 		return;
-	th->lastevent_fd = fd;
 	if (fd < 0)
 		return;
+	th->lastevent_fd = fd;
 	pu64(st, ev, "domain", &domain);
 	pu64(st, ev, "type", &type);
 	pu64(st, ev, "proto", &proto);
@@ -292,11 +294,146 @@ static void set_socket_from_tuple(struct rt_state *st, struct rt_fd *f, const ui
 	rt_fd_set_name(f, name);
 }
 
+/* ---- socket tuples after creation (connect, sendto, recvfrom) ---- */
+
+static bool ip_zero(const uint8_t *ip, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ip[i])
+			return false;
+	return true;
+}
+
+/* Store a tuple's addresses in f as libsinsp's set_ipv{4,6}_addresses_and_ports
+ * (libs parsers.cpp): the same tuple, either way round, changes nothing;
+ * the source side is overwritten; the destination only fills an empty
+ * one (a socket's peer, once known, stays: a second connect() on a
+ * connected UDP socket keeps its name). n is 4 or 16. Returns whether
+ * anything changed. */
+static bool set_addrs(struct rt_fd *f, const uint8_t *sip, uint16_t sport, const uint8_t *dip,
+		      uint16_t dport, size_t n)
+{
+	if ((!memcmp(f->sip, sip, n) && f->sport == sport && !memcmp(f->dip, dip, n) &&
+	     f->dport == dport) ||
+	    (!memcmp(f->sip, dip, n) && f->sport == dport && !memcmp(f->dip, sip, n) &&
+	     f->dport == sport))
+		return false;
+	bool changed = false;
+	if (memcmp(f->sip, sip, n)) {
+		memset(f->sip, 0, 16);
+		memcpy(f->sip, sip, n);
+		changed = true;
+	}
+	if (f->sport != sport) {
+		f->sport = sport;
+		changed = true;
+	}
+	if (ip_zero(f->dip, n)) {
+		memset(f->dip, 0, 16);
+		memcpy(f->dip, dip, n);
+		changed = true;
+	}
+	if (f->dport == 0) {
+		f->dport = dport;
+		changed = true;
+	}
+	return changed;
+}
+
+/* Apply an IPv4 or IPv6 PT_SOCKTUPLE to f with set_addrs. An IPv6 tuple of
+ * two IPv4-mapped addresses is an IPv4 one; set_type also sets f's type
+ * from the tuple (connect), otherwise only a v4 tuple does (libsinsp's
+ * update_fd leaves an IPv6 datagram's fd type alone). Returns -1 for a
+ * tuple of another family, else whether anything changed. */
+static int apply_ip_tuple(struct rt_fd *f, const uint8_t *p, uint32_t len, bool set_type)
+{
+	uint16_t sport, dport;
+	if (len >= 13 && p[0] == RT_AF_INET) {
+		memcpy(&sport, p + 5, 2);
+		memcpy(&dport, p + 11, 2);
+		f->type = RT_FD_IPV4_SOCK;
+		return set_addrs(f, p + 1, sport, p + 7, dport, 4);
+	}
+	if (len >= 37 && p[0] == RT_AF_INET6) {
+		memcpy(&sport, p + 17, 2);
+		memcpy(&dport, p + 35, 2);
+		if (v4_mapped(p + 1) && v4_mapped(p + 19)) {
+			f->type = RT_FD_IPV4_SOCK;
+			return set_addrs(f, p + 13, sport, p + 31, dport, 4);
+		}
+		if (set_type)
+			f->type = RT_FD_IPV6_SOCK;
+		return set_addrs(f, p + 1, sport, p + 19, dport, 16);
+	}
+	return -1;
+}
+
+static void swap_addrs(struct rt_fd *f)
+{
+	uint8_t ip[16];
+	uint16_t port = f->sport;
+	memcpy(ip, f->sip, 16);
+	memcpy(f->sip, f->dip, 16);
+	memcpy(f->dip, ip, 16);
+	f->sport = f->dport;
+	f->dport = port;
+}
+
+/* Rename f after its tuple; mark it renamed when the name changed. */
+static void rename_ip(struct rt_state *st, struct rt_fd *f)
+{
+	char name[PATH_MAX_LEN];
+	tuple_name(f, name, sizeof(name));
+	if (strcmp(name, f->name))
+		f->changed_seq = st->seq;
+	rt_fd_set_name(f, name);
+}
+
+static void unix_tuple_name(const uint8_t *t, uint32_t tl, char *out, size_t n)
+{
+	uint64_t src = 0, dst = 0;
+	const char *path = "";
+	size_t pl = 0;
+	if (tl >= 17) {
+		memcpy(&src, t + 1, 8);
+		memcpy(&dst, t + 9, 8);
+		path = (const char *)t + 17;
+		pl = strnlen(path, tl - 17);
+	}
+	snprintf(out, n, "%llx->%llx %.*s", (unsigned long long)src, (unsigned long long)dst,
+		 (int)pl, path);
+}
+
+/* libsinsp's fill_client_socket_info: a connect()'s tuple on its fd. */
+static void fill_client_socket(struct rt_state *st, struct rt_fd *f, const uint8_t *t, uint32_t tl)
+{
+	int changed = apply_ip_tuple(f, t, tl, true);
+	if (changed >= 0) {
+		if (f->l4proto == RT_L4_UNKNOWN)
+			f->l4proto = RT_L4_TCP;
+		/* a connect done by a UDP server: its peer is the source */
+		if (changed && f->role == RT_ROLE_SERVER && f->l4proto == RT_L4_UDP)
+			swap_addrs(f);
+		rename_ip(st, f);
+	} else if (tl >= 1 && t[0] == RT_AF_UNIX) {
+		char name[PATH_MAX_LEN];
+		unix_tuple_name(t, tl, name, sizeof(name));
+		f->type = RT_FD_UNIX_SOCK;
+		read_tuple(f, t, tl, NULL);
+		/* sysdig 0.29 never marks a unix socket renamed */
+		rt_fd_set_name(f, name);
+	} else {
+		return;
+	}
+	if (f->role == RT_ROLE_NONE)
+		f->role = RT_ROLE_CLIENT;
+}
+
 static void parse_connect_x(struct rt_state *st, const struct rt_event *ev)
 {
 	struct rt_fd *f = st->cur.fd;
 	int64_t res = 0;
-	uint32_t tl;
+	uint32_t tl = 0;
 	pres(st, ev, &res);
 	const uint8_t *t = pbuf(st, ev, "tuple", &tl);
 	if (t) {
@@ -305,27 +442,182 @@ static void parse_connect_x(struct rt_state *st, const struct rt_event *ev)
 		struct rt_fd tmp;
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.name = (char *)"";
-		const char *upath = NULL;
-		unsigned fam = read_tuple(&tmp, t, tl, &upath);
+		unsigned fam = read_tuple(&tmp, t, tl, NULL);
 		if (fam == RT_AF_INET || fam == RT_AF_INET6) {
 			tmp.type = fam == RT_AF_INET ? RT_FD_IPV4_SOCK : RT_FD_IPV6_SOCK;
 			tuple_name(&tmp, buf, sizeof(buf));
 		} else if (fam == RT_AF_UNIX) {
-			size_t pl = upath ? strnlen(upath, tl - 17) : 0;
-			snprintf(buf, sizeof(buf), "%llx->%llx %.*s",
-				 (unsigned long long)tmp.unix_src, (unsigned long long)tmp.unix_dst,
-				 (int)pl, upath ? upath : "");
+			unix_tuple_name(t, tl, buf, sizeof(buf));
 		} else {
 			buf[0] = '\0';
 		}
 		set_null_name(st, buf);
 	}
-	if (!f || !t)
+	if (!f)
 		return;
 	if (res < 0 && res != -115 /* EINPROGRESS */)
 		return;
-	set_socket_from_tuple(st, f, t, tl, RT_ROLE_CLIENT);
 	f->connected = true;
+	if (!t || tl == 0)
+		return; /* no address (TCP fast open): nothing to learn */
+	fill_client_socket(st, f, t, tl);
+}
+
+/* ---- datagram tuples (parse_rw_exit) ---- */
+
+/* The ports libsinsp's set_net_role_by_guessing reads: always the IPv4
+ * view of the socket union, so for an IPv6 socket bytes 8..11 of the
+ * source address. */
+static void guess_ports(const struct rt_fd *f, uint16_t *sport, uint16_t *dport)
+{
+	if (f->type == RT_FD_IPV6_SOCK) {
+		memcpy(sport, f->sip + 8, 2);
+		memcpy(dport, f->sip + 10, 2);
+	} else {
+		*sport = f->sport;
+		*dport = f->dport;
+	}
+}
+
+/* sinsp_threadinfo::is_bound_to_port (bound) and uses_client_port: only
+ * IPv4 sockets count. */
+static bool fdtable_has_port(const struct rt_thread *th, uint16_t port, bool bound)
+{
+	const struct rt_fdtable *t = th->fds;
+	if (!t)
+		return false;
+	for (unsigned i = 0; i < t->nbuckets; i++)
+		for (const struct rt_fd *f = t->b[i]; f; f = f->next) {
+			if (f->type == RT_FD_IPV4_SOCK && (bound ? f->dport : f->sport) == port)
+				return true;
+			if (bound && f->type == RT_FD_IPV4_SERVSOCK && f->sport == port)
+				return true;
+		}
+	return false;
+}
+
+/* sinsp_fdinfo::set_net_role_by_guessing: a process that owns the
+ * destination port is the server, unless it also uses the source port as
+ * a client one; then whoever reads first is the server. */
+static void guess_role(struct rt_thread *th, struct rt_fd *f, bool incoming)
+{
+	uint16_t sport, dport;
+	guess_ports(f, &sport, &dport);
+	if (!fdtable_has_port(th, dport, true))
+		f->role = RT_ROLE_CLIENT;
+	else if (!fdtable_has_port(th, sport, false))
+		f->role = RT_ROLE_SERVER;
+	else
+		f->role = incoming ? RT_ROLE_SERVER : RT_ROLE_CLIENT;
+}
+
+static bool infer_local(const struct rt_state *st, const uint8_t *dst, bool v6, uint8_t *out)
+{
+	/* sinsp_network_interfaces::infer_ipv{4,6}_address: an interface
+	 * with that address, else one on its subnet (IPv6: the first 64
+	 * bits; IPv4 subnets need netmasks, which the interface list we are
+	 * given lacks), else the first non-loopback one, else none. */
+	static const uint8_t lo6[16] = { [15] = 1 }, lo4[4] = { 127, 0, 0, 1 };
+	size_t n = v6 ? 16 : 4;
+	memset(out, 0, 16);
+	for (unsigned k = 0; k < st->nifaces; k++)
+		if (st->ifaces[k].v6 == v6 && !memcmp(st->ifaces[k].addr, dst, n)) {
+			memcpy(out, dst, n);
+			return true;
+		}
+	if (v6)
+		for (unsigned k = 0; k < st->nifaces; k++)
+			if (st->ifaces[k].v6 && !memcmp(st->ifaces[k].addr, dst, 8)) {
+				memcpy(out, st->ifaces[k].addr, 16);
+				return true;
+			}
+	for (unsigned k = 0; k < st->nifaces; k++)
+		if (st->ifaces[k].v6 == v6 && memcmp(st->ifaces[k].addr, v6 ? lo6 : lo4, n)) {
+			memcpy(out, st->ifaces[k].addr, n);
+			return true;
+		}
+	return false;
+}
+
+/* sinsp_network_interfaces::update_fd: fill an empty side of a datagram
+ * socket's tuple with the local address that would reach the other. */
+static void iface_update_fd(const struct rt_state *st, struct rt_fd *f)
+{
+	if (f->type != RT_FD_IPV4_SOCK && f->type != RT_FD_IPV6_SOCK)
+		return;
+	bool v6 = f->type == RT_FD_IPV6_SOCK;
+	size_t n = v6 ? 16 : 4;
+	bool sz = ip_zero(f->sip, n), dz = ip_zero(f->dip, n);
+	if (!sz && !dz)
+		return;
+	uint8_t *known = sz ? f->dip : f->sip, *fill = sz ? f->sip : f->dip;
+	uint8_t addr[16];
+	infer_local(st, known, v6, addr);
+	if (!memcmp(addr, known, n) && f->sport == f->dport)
+		return;
+	memcpy(fill, addr, n);
+}
+
+/* libsinsp's update_fd: a datagram's tuple on its socket. */
+static bool update_fd_tuple(struct rt_state *st, struct rt_fd *f, const uint8_t *t, uint32_t tl)
+{
+	if (!t || tl == 0)
+		return false;
+	if (t[0] == RT_AF_UNIX && tl >= 17) {
+		f->type = RT_FD_UNIX_SOCK;
+		read_tuple(f, t, tl, NULL);
+		return true;
+	}
+	int changed = apply_ip_tuple(f, t, tl, false);
+	if (changed <= 0)
+		return false;
+	/* an address that changes mid-connection is not TCP */
+	if ((f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) &&
+	    f->l4proto == RT_L4_UNKNOWN)
+		f->l4proto = RT_L4_UDP;
+	iface_update_fd(st, f);
+	return true;
+}
+
+/* libsinsp's parse_rw_exit, the parts that change state: a successful
+ * transfer marks an IP socket connected; sendto/sendmsg (tuple in the
+ * enter event of old captures) and recvfrom/recvmsg (in the exit) name a
+ * socket that is not a named TCP one. */
+static void parse_rw_x(struct rt_state *st, const struct rt_event *ev)
+{
+	struct rt_fd *f = st->cur.fd;
+	int64_t res;
+	if (!f || !pres(st, ev, &res) || res < 0)
+		return;
+	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK)
+		f->connected = true;
+	const char *n = ev->info->name;
+	bool in = !strcmp(n, "recvfrom") || !strcmp(n, "recvmsg");
+	bool out = !strcmp(n, "sendto") || !strcmp(n, "sendmsg");
+	if (!in && !out)
+		return;
+	bool tcp = (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) &&
+		   f->l4proto == RT_L4_TCP;
+	if (f->name[0] && tcp)
+		return;
+	/* sendto's tuple comes from its enter event: none, no update */
+	if (out && !st->cur.has_enter && rt_param_index(ev, "tuple") < 0)
+		return;
+	uint32_t tl = 0;
+	const uint8_t *t = pbuf(st, ev, "tuple", &tl);
+	if (!update_fd_tuple(st, f, t, tl))
+		return;
+	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) {
+		if (f->role == RT_ROLE_NONE)
+			guess_role(st->cur.th, f, in);
+		if ((in && f->role == RT_ROLE_CLIENT) || (out && f->role == RT_ROLE_SERVER))
+			swap_addrs(f);
+		rename_ip(st, f);
+	} else {
+		char name[PATH_MAX_LEN];
+		unix_tuple_name(t, tl, name, sizeof(name));
+		rt_fd_set_name(f, name);
+	}
 }
 
 static void parse_accept_x(struct rt_state *st, const struct rt_event *ev)
@@ -413,6 +705,7 @@ static void copy_fd(struct rt_state *st, struct rt_thread *th, int64_t oldfd, in
 	n->name = name;
 	n->nameraw = raw;
 	st->cur.fd = n;
+	th->lastevent_fd = newfd; /* as sinsp_threadinfo::add_fd */
 }
 
 static void parse_dup_x(struct rt_state *st, const struct rt_event *ev)
@@ -809,6 +1102,7 @@ enum kind {
 	K_SETGID,
 	K_SETRESUID,
 	K_SETRESGID,
+	K_RW,
 };
 
 static const struct {
@@ -856,6 +1150,21 @@ static const struct {
 	{ "setgid", K_SETGID },
 	{ "setresuid", K_SETRESUID },
 	{ "setresgid", K_SETRESGID },
+	/* libsinsp's parse_rw_exit events */
+	{ "read", K_RW },
+	{ "write", K_RW },
+	{ "recv", K_RW },
+	{ "send", K_RW },
+	{ "recvfrom", K_RW },
+	{ "recvmsg", K_RW },
+	{ "sendto", K_RW },
+	{ "sendmsg", K_RW },
+	{ "readv", K_RW },
+	{ "writev", K_RW },
+	{ "pread", K_RW },
+	{ "pwrite", K_RW },
+	{ "preadv", K_RW },
+	{ "pwritev", K_RW },
 };
 
 static enum kind kind_of(const struct rt_evt_info *info)
@@ -970,6 +1279,9 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 		break;
 	case K_SETRESGID:
 		parse_setid_x(st, ev, "egid", true);
+		break;
+	case K_RW:
+		parse_rw_x(st, ev);
 		break;
 	default:
 		break;

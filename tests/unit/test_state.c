@@ -193,10 +193,110 @@ static void test_process(void)
 	rt_state_free(st);
 }
 
+/* A 37-byte IPv6 PT_SOCKTUPLE. */
+static void tuple6(uint8_t *t, const uint8_t *sip, uint16_t sport, const uint8_t *dip,
+		   uint16_t dport)
+{
+	t[0] = 10;
+	memcpy(t + 1, sip, 16);
+	memcpy(t + 17, &sport, 2);
+	memcpy(t + 19, dip, 16);
+	memcpy(t + 35, &dport, 2);
+}
+
+/* test_ipv6_client.scap's sequence, as sysdig 0.29 parses it: a UDP
+ * sendto() before any connect() names the socket from its enter event's
+ * tuple, filling the empty source with the local address that reaches the
+ * destination; a later connect() fills the source port; a second
+ * connect() to another peer keeps the known destination (libsinsp's
+ * set_ipv6_addresses_and_ports only fills an empty one). */
+static void test_udp_sendto_connect(void)
+{
+	struct rt_state *st = rt_state_new();
+	seed(st);
+	static const uint8_t any[16] = { 0 }, lo[16] = { [15] = 1 },
+			     dns[16] = { 0x20, 0x01, 0x48, 0x60, 0x48, 0x60, [14] = 0x88, [15] = 0x88 };
+	struct rt_iface_info ii = { .v6 = true };
+	memcpy(ii.addr, lo, 16);
+	rt_state_add_iface(st, &ii);
+	struct evbuf e;
+	uint8_t t[37];
+	/* socket(AF_INET6, SOCK_DGRAM, 0) -> 3 */
+	build(&e, 18, 100, 1, 3, U32(10), U32(2), U32(0));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	build(&e, 19, 100, 2, 1, I64(3));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	/* sendto(3, 6 bytes, [::]:0 -> [::1]:2345) */
+	tuple6(t, any, 0, lo, 2345);
+	build(&e, 30, 100, 3, 3, I64(3), U32(6), 37u, (const void *)t);
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.typechar", NULL), "6"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.connected", NULL), "false"));
+	rt_state_post(st, &e.ev);
+	build(&e, 31, 100, 4, 2, I64(6), STR("Testme"));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.name", NULL), "::1:0->::1:2345"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.connected", NULL), "true"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.l4proto", NULL), "udp"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "true"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.sip", NULL), "::1"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.cport", NULL), "0"));
+	rt_state_post(st, &e.ev);
+	/* connect(3) -> 0, tuple [::1]:38255 -> [::1]:2345 */
+	build(&e, 22, 100, 5, 1, I64(3));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	tuple6(t, lo, 38255, lo, 2345);
+	build(&e, 23, 100, 6, 2, I64(0), 37u, (const void *)t);
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.name", NULL), "::1:38255->::1:2345"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "true"));
+	rt_state_post(st, &e.ev);
+	/* connect(3) -> 0 again, to [2001:4860:4860::8888]:53: the name stays */
+	build(&e, 22, 100, 7, 1, I64(3));
+	rt_state_pre(st, &e.ev);
+	rt_state_post(st, &e.ev);
+	tuple6(t, lo, 38255, dns, 53);
+	build(&e, 23, 100, 8, 2, I64(0), 37u, (const void *)t);
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.name", NULL), "::1:38255->::1:2345"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name_changed", NULL), "false"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.sport", NULL), "2345"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.is_server", NULL), "true"));
+	rt_state_post(st, &e.ev);
+	rt_state_free(st);
+}
+
+/* A failed open adds no fd: fd.num stays the enter event's -1 (libsinsp
+ * moves it only in add_fd) and fd.filename is <NA>, while fd.name and
+ * fd.directory still name the target (extract_from_null_fd). */
+static void test_failed_open(void)
+{
+	struct rt_state *st = rt_state_new();
+	seed(st);
+	struct evbuf e;
+	build(&e, 2, 100, 1, 3, STR("/home/u/.curlrc"), U32(1), U32(0));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.num", NULL), "-1"));
+	rt_state_post(st, &e.ev);
+	build(&e, 3, 100, 2, 4, I64(-2), STR("/home/u/.curlrc"), U32(1), U32(0));
+	rt_state_pre(st, &e.ev);
+	CHECK(!strcmp(render(st, &e.ev, "fd.num", NULL), "-1"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.name", NULL), "/home/u/.curlrc"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.directory", NULL), "/home/u"));
+	CHECK(!strcmp(render(st, &e.ev, "fd.filename", NULL), "<NA>"));
+	rt_state_post(st, &e.ev);
+	rt_state_free(st);
+}
+
 int main(void)
 {
 	test_open_close();
 	test_process();
+	test_udp_sendto_connect();
+	test_failed_open();
 	if (failures)
 		fprintf(stderr, "test_state: %d failures\n", failures);
 	else
