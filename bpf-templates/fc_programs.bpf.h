@@ -68,6 +68,8 @@ FC_DERIVE_OPEN(open, 1)
 FC_DERIVE_OPEN(openat, 2)
 FC_DERIVE_OPEN(openat2, 2)
 FC_DERIVE_OPEN(creat, 1)
+FC_DERIVE_NONE(chdir)
+FC_DERIVE_NONE(fchdir)
 FC_DERIVE_NONE(execve)
 FC_DERIVE_NONE(execveat)
 FC_DERIVE_NONE(clone)
@@ -308,6 +310,21 @@ static __always_inline void fc_fill_unlink(struct fc_scratch *c, struct pt_regs 
 {
 	FC_BEGIN(unlink, ret);
 	fc_fill__res_path(c, ret, ARG(0));
+}
+
+static __always_inline void fc_fill_chdir(struct fc_scratch *c, struct pt_regs *regs, long ret)
+{
+	FC_BEGIN(chdir, ret);
+	fc_fill__res_path(c, ret, ARG(0));
+}
+
+static __always_inline void fc_fill_fchdir(struct fc_scratch *c, struct pt_regs *regs, long ret)
+{
+	FC_BEGIN(fchdir, ret);
+	/* Parameter 1: res (type: PT_ERRNO) */
+	fc_evt__push_s64(c, ret);
+	/* Parameter 2: fd (type: PT_FD) */
+	fc_evt__push_fd(c, (int)ARG(0));
 }
 
 static __always_inline void fc_fill_rmdir(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -985,6 +1002,19 @@ static __always_inline void fc_evt__finish(struct fc_scratch *c, bool always, bo
 	fc_evt__submit(c, always);
 }
 
+/*
+ * Events userspace needs to keep its fd table and cwd right, whatever the
+ * filter says: without them a later event's fields (fd.name of an openat
+ * relative to a directory fd) would be computed from stale state, and
+ * the kernel filter would no longer be sound against userspace. A
+ * successful directory open is one (its fd may be an openat dirfd);
+ * chdir, fchdir, socket and dup* are always-flow syscalls.
+ */
+static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
+{
+	return c->oflags >= 0 && (c->oflags & (1 << 10)) && c->res >= 0; /* PPM_O_DIRECTORY */
+}
+
 #define FC_EXIT_PROG(name)                                                              \
 	SEC("tp_btf/sys_exit")                                                          \
 	int fc_x_##name(__u64 *ctx)                                                     \
@@ -996,6 +1026,7 @@ static __always_inline void fc_evt__finish(struct fc_scratch *c, bool always, bo
 		fc_stat__inc(FC_STAT_SEEN);                                             \
 		fc_fill_##name(c, (struct pt_regs *)ctx[0], (long)ctx[1]);              \
 		fc_derive_##name(c);                                                    \
+		always = always || fc_evt__keeps_state(c);                              \
 		fc_evt__finish(c, always, always ? true : fc_filter_##name(c));         \
 		return 0;                                                               \
 	}

@@ -453,6 +453,19 @@ static void parse_connect_x(struct rt_state *st, const struct rt_event *ev)
 		}
 		set_null_name(st, buf);
 	}
+	if (!f && t && tl && st->cur.th) {
+		/* The socket's creation was not seen (a live probe drops what
+		 * no rule needs): the connect event itself says which fd and
+		 * which address, which is what the kernel filter used. */
+		int64_t fdn;
+		unsigned fam = t[0];
+		if (ps64(st, ev, "fd", &fdn) && fdn >= 0 &&
+		    (fam == RT_AF_INET || fam == RT_AF_INET6)) {
+			f = rt_fd_add(st, st->cur.th, fdn);
+			f->type = fam == RT_AF_INET ? RT_FD_IPV4_SOCK : RT_FD_IPV6_SOCK;
+			st->cur.fd = f;
+		}
+	}
 	if (!f)
 		return;
 	if (res < 0 && res != -115 /* EINPROGRESS */)
@@ -699,6 +712,9 @@ static void copy_fd(struct rt_state *st, struct rt_thread *th, int64_t oldfd, in
 	char *raw = o->nameraw ? rt_strdup(o->nameraw) : NULL;
 	struct rt_fd *n = rt_fd_add(st, th, newfd); /* may free o when newfd aliases it */
 	struct rt_fd *next = n->next;
+	/* the fresh entry's own strings are replaced by the copies below */
+	fc_free(n->name);
+	fc_free(n->nameraw);
 	*n = saved;
 	n->fd = newfd;
 	n->next = next;
@@ -1032,6 +1048,14 @@ static void parse_execve_x(struct rt_state *st, const struct rt_event *ev)
 		snprintf(raw, sizeof(raw), "%.*s", (int)n, s);
 		rt_path_concat(full, sizeof(full), raw[0] == '/' ? "" : th->cwd, raw);
 		rt_setstr(&th->exepath, full);
+	} else if ((s = pstr(st, ev, "exe", &n)) && n) {
+		/* No trusted path and no filename (live probes that do not
+		 * send them): the program as execve named it when that is an
+		 * absolute path; otherwise nothing is known (sysdig 0.29 prints
+		 * it empty). Never keep the parent's exepath across an exec. */
+		char raw[PATH_MAX_LEN];
+		snprintf(raw, sizeof(raw), "%.*s", (int)n, s);
+		rt_setstr(&th->exepath, raw[0] == '/' ? raw : "");
 	}
 }
 
