@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Set up everything and run falcoc's main job.
+# Set up everything and run falcoc's main job: the stdlib rules compiled
+# into a probe, loaded into the kernel, printing Falco alerts until
+# Ctrl-C. Arguments go to falcoc-run (e.g. --json, -o FILE, -- CMD).
 #
-# Today the main job is the front end: lint Falco's upstream rules (or the
-# files given) and print the diagnostics. The live probe (falcoc-run) is
-# built on top of this and will replace this job when it lands.
-#   scripts/run.sh [RULES.yaml...]
+# Where BPF cannot load (no root, no BTF), falcoc-run says why and shows
+# how to replay the bundled capture instead; `scripts/run.sh --demo` does
+# that replay directly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh" "$root/build"
-if [ $# -eq 0 ]; then
-	set -- "$root/../shared/corpus/rules/falco_rules.yaml"
+run=$root/build/runtime/falcoc-run
+std=$root/stdlib-rules
+if [ "${1:-}" = "--demo" ]; then
+	shift
+	exec "$run" --replay "$std/demo/stdlib_demo.scap" -r "$std/macros.yaml" -r "$std/files.yaml" \
+		-r "$std/process.yaml" -r "$std/network.yaml" -r "$std/kernel.yaml" "$@"
 fi
-exec "$root/build/compiler/falcoc" lint "$@"
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then
+	exec sudo "$run" "$@"
+fi
+exec "$run" "$@"
