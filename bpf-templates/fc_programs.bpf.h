@@ -750,6 +750,19 @@ FC_GLOBAL int fc_evt__push_exe_args(struct fc_scratch *c)
 	return 0;
 }
 
+#define FC_PPM_EXE_FROM_MEMFD (1 << 2)
+
+static __always_inline __u32 fc_exe__flags(struct task_struct *t)
+{
+	const unsigned char *nm = BPF_CORE_READ(t, mm, exe_file, f_path.dentry, d_name.name);
+	char pfx[6] = {};
+
+	if (!nm || bpf_probe_read_kernel(pfx, sizeof(pfx), nm))
+		return 0;
+	return pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' &&
+	       pfx[4] == 'd' && pfx[5] == ':' ? FC_PPM_EXE_FROM_MEMFD : 0;
+}
+
 /* The parameters common to execve and execveat (all but filename). */
 FC_GLOBAL int fc_fill__exec(struct fc_scratch *c, long ret, unsigned long path)
 {
@@ -793,9 +806,12 @@ FC_GLOBAL int fc_fill__exec(struct fc_scratch *c, long ret, unsigned long path)
 	fc_evt__push_empty(c);
 	/* Parameter 19: loginuid (type: PT_UID) */
 	fc_evt__push_u32(c, c->task.loginuid);
-	/* Parameters 20-26: flags, cap_inheritable, cap_permitted, cap_effective,
+	/* Parameter 20: flags (type: PT_FLAGS32): PPM_EXE_FROM_MEMFD when the
+	 * new image's file is a memfd (its dentry is named "memfd:..."); the
+	 * other exe flags are not computed */
+	fc_evt__push_u32(c, ret >= 0 ? fc_exe__flags(t) : 0);
+	/* Parameters 21-26: cap_inheritable, cap_permitted, cap_effective,
 	 * exe_ino, exe_ino_ctime, exe_ino_mtime: not computed */
-	fc_evt__push_empty(c);
 	fc_evt__push_empty(c);
 	fc_evt__push_empty(c);
 	fc_evt__push_empty(c);

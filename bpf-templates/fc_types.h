@@ -80,9 +80,24 @@ struct signal_struct {
 	struct rlimit rlim[16];
 } __attribute__((preserve_access_index));
 
+struct qstr {
+	const unsigned char *name;
+} __attribute__((preserve_access_index));
+
+struct dentry {
+	struct qstr d_name;
+} __attribute__((preserve_access_index));
+
+struct path {
+	struct dentry *dentry;
+} __attribute__((preserve_access_index));
+
+struct file;
+
 struct mm_struct {
 	unsigned long arg_start, arg_end;
 	unsigned long env_start, env_end;
+	struct file *exe_file;
 } __attribute__((preserve_access_index));
 
 struct super_block {
@@ -98,6 +113,7 @@ struct file {
 	unsigned int f_mode;
 	struct inode *f_inode;
 	void *private_data;
+	struct path f_path;
 } __attribute__((preserve_access_index));
 
 struct fdtable {

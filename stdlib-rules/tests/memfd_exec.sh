@@ -5,10 +5,6 @@
 source "$(dirname "$0")/lib/common.sh"
 
 trigger() {
-	# The live probe does not yet send execve's exe flags
-	# (PPM_EXE_FROM_MEMFD) or trusted_exepath, which this rule needs;
-	# --replay of a capture that carries them does fire it.
-	[ -n "${FALCOC_PROBE_HAS_EXE_FLAGS:-}" ] || fc_skip "the probe does not fill execve's exe flags yet"
 	"$(fc_helper_as fc_memfd)" memfd_exec
 }
 
