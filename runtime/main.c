@@ -333,6 +333,15 @@ static void on_event_filter(struct run *run, const struct rt_event *ev, struct s
 	run->alerts++;
 }
 
+/* A capture's or /proc's interface, in the state's input form. */
+static void state_add_iface(struct rt_state *st, const struct scap_iface *i)
+{
+	struct rt_iface_info ii = { .v6 = i->v6 };
+
+	memcpy(ii.addr, i->addr, sizeof(ii.addr));
+	rt_state_add_iface(st, &ii);
+}
+
 static int replay(struct run *run)
 {
 	char *err = NULL;
@@ -368,13 +377,10 @@ static int replay(struct run *run)
 		case SCAP_REC_FD: rt_state_add_fd(run->st, &rec.fd); break;
 		case SCAP_REC_USER: rt_state_add_user(run->st, &rec.user); break;
 		case SCAP_REC_GROUP: rt_state_add_group(run->st, &rec.group); break;
-		case SCAP_REC_IFACE: {
+		case SCAP_REC_IFACE:
 			/* local vs remote addresses (fd.lip, fd.is_server...) */
-			struct rt_iface_info ii = { .v6 = rec.iface.v6 };
-			memcpy(ii.addr, rec.iface.addr, sizeof(ii.addr));
-			rt_state_add_iface(run->st, &ii);
+			state_add_iface(run->st, &rec.iface);
 			break;
-		}
 		case SCAP_REC_EVENT:
 			run->events++;
 			rt_state_pre(run->st, &rec.ev);
@@ -435,9 +441,7 @@ static int seed_machine(void *ctx, const struct scap_machine *m)
 static int seed_iface(void *ctx, const struct scap_iface *i)
 {
 	struct run *run = ctx;
-	struct rt_iface_info ii = { .v6 = i->v6 };
-	memcpy(ii.addr, i->addr, 16);
-	rt_state_add_iface(run->st, &ii);
+	state_add_iface(run->st, i);
 	if (run->wr)
 		wr_check(run, scap_write_iface(run->wr, i));
 	return 0;
