@@ -38,6 +38,24 @@ static void usage(FILE *f)
 		"exit status: 0 no errors, 1 errors found, 2 usage or I/O problem\n");
 }
 
+/*
+ * Load rules files into one namespace, in order, and compile them unless
+ * a file could not be read. Returns true on such an I/O problem (exit 2),
+ * which every command reports apart from errors in the rules (exit 1).
+ */
+static bool load_rules(struct ruleset *rs, char **files, int nfiles)
+{
+	bool io_error = false;
+
+	for (int i = 0; i < nfiles; i++)
+		rs_add_file(rs, files[i]);
+	for (const struct diag *g = rs->diag->head; g; g = g->next)
+		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
+	if (!io_error)
+		rs_compile(rs);
+	return io_error;
+}
+
 static int cmd_parse(int argc, char **argv)
 {
 	if (argc != 1) {
@@ -113,13 +131,7 @@ static int cmd_lint(int argc, char **argv)
 	rs_init(&rs, &a, &d);
 	rs.lint = true;
 
-	bool io_error = false;
-	for (int i = optind; i < argc; i++)
-		rs_add_file(&rs, argv[i]);
-	for (const struct diag *g = d.head; g; g = g->next)
-		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
-	if (!io_error)
-		rs_compile(&rs);
+	bool io_error = load_rules(&rs, argv + optind, argc - optind);
 
 	bool use_color = fmt == REPORT_TEXT && (color < 0 ? report_color_wanted(stdout) : color);
 	int wr = report_render(stdout, &d, fmt, (const char *const *)argv + optind,
@@ -180,13 +192,7 @@ static int cmd_explain(int argc, char **argv)
 	struct ruleset rs;
 	diag_init(&d, &a);
 	rs_init(&rs, &a, &d);
-	bool io_error = false;
-	for (int i = optind; i < argc; i++)
-		rs_add_file(&rs, argv[i]);
-	for (const struct diag *g = d.head; g; g = g->next)
-		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
-	if (!io_error)
-		rs_compile(&rs);
+	bool io_error = load_rules(&rs, argv + optind, argc - optind);
 	if (io_error || d.nerrors) {
 		report_render(stderr, &d, REPORT_TEXT, (const char *const *)argv + optind,
 			      (size_t)(argc - optind), report_color_wanted(stderr));
@@ -300,13 +306,7 @@ static int cmd_compile(int argc, char **argv)
 	arena_init(&a);
 	diag_init(&d, &a);
 	rs_init(&rs, &a, &d);
-	bool io_error = false;
-	for (int i = optind; i < argc; i++)
-		rs_add_file(&rs, argv[i]);
-	for (const struct diag *g = d.head; g; g = g->next)
-		io_error |= g->code == DIAG_FILE_READ || g->code == DIAG_TOO_LARGE;
-	if (!io_error)
-		rs_compile(&rs);
+	bool io_error = load_rules(&rs, argv + optind, argc - optind);
 	if (io_error || d.nerrors || d.nwarnings)
 		report_render(stderr, &d, REPORT_TEXT, (const char *const *)argv + optind,
 			      (size_t)(argc - optind), report_color_wanted(stderr));
