@@ -193,7 +193,22 @@ struct check {
 	/* per-event conversion of rhs values */
 	struct lit *dyn;
 	struct strbuf *dynsb;
+	/* evt.type against constant names: the answer per event code, see
+	 * type_bits_build() (NULL when the check is not of that form) */
+	uint64_t *tbits;
 };
+
+/* Bitmaps over event codes (rt_evt_count() bits). */
+#define TB_WORDS(n) (((size_t)(n) + 63) / 64)
+
+/* Generic events (codes 0 and 1) take their evt.type from their syscall
+ * id parameter: only they need the extractor for it. */
+#define TB_GENERIC_MAX 1
+
+static bool tb_has(const uint64_t *b, unsigned code)
+{
+	return (b[code / 64] >> (code % 64)) & 1;
+}
 
 enum cn_kind { CN_AND, CN_OR, CN_NOT, CN_CHECK };
 
@@ -203,11 +218,13 @@ struct cnode {
 	struct cnode **kids;
 	struct check *k;
 	unsigned stamp;
+	unsigned cost; /* evaluation cost class, see order_kids() */
 };
 
 struct rt_cond {
 	struct rt_cond_ctx *cx;
 	struct cnode *root;
+	uint64_t *may; /* event codes on which root can be true */
 	struct fref **refs;
 	size_t nrefs;
 };
@@ -1328,6 +1345,8 @@ static bool compile_lits(struct rt_cond_ctx *cx, struct check *k, const struct a
 	return true;
 }
 
+static void type_bits_build(struct rt_cond_ctx *cx, struct check *k);
+
 static struct check *compile_check(struct rt_cond_ctx *cx, const struct ast *n,
 				   struct rt_cond_err *err)
 {
@@ -1372,6 +1391,7 @@ static struct check *compile_check(struct rt_cond_ctx *cx, const struct ast *n,
 		}
 		if (!compile_lits(cx, k, n->rhs, err))
 			return NULL;
+		type_bits_build(cx, k);
 		return k;
 	case AST_VAL:
 	case AST_TRANSFORMER: {
@@ -1552,9 +1572,24 @@ static unsigned dyn_lits(const struct check *k, const struct rt_vals *rv)
 	return rv->n;
 }
 
+/* A check with tbits (type_bits_build()): a bit test, except for generic
+ * events, whose name is compared as the extractor would produce it. */
+static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const struct rt_event *ev)
+{
+	if (ev->type >= rt_evt_count() || !ev->info)
+		return false;
+	if (ev->type > TB_GENERIC_MAX)
+		return tb_has(k->tbits, ev->type);
+	struct rt_val v = { .type = FT_CHARBUF, .s = rt_evt_type_name(ev) };
+	v.len = (uint32_t)strlen(v.s);
+	return eval_single(cx, k, &v, k->lits, k->nlits);
+}
+
 static bool eval_check(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
 		       const struct rt_event *ev)
 {
+	if (k->tbits)
+		return type_check(cx, k, ev);
 	const struct rt_vals *lv = eval_expr(k->lhs, st, ev);
 	const struct lit *lits = k->lits;
 	unsigned n = k->nlits;
@@ -1632,10 +1667,112 @@ bool rt_cond_eval(const struct rt_cond *c, struct rt_state *st, const struct rt_
 {
 	if (!c->cx->pinned)
 		c->cx->epoch++;
+	if (ev->type < rt_evt_count() && !tb_has(c->may, ev->type))
+		return false;
 	return eval_node(c->cx, c->root, st, ev);
 }
 
 /* ---- condition compile ------------------------------------------------ */
+
+/*
+ * evt.type =, == , != or in with constant names depends only on the event
+ * code (generic events aside), so it is decided once per code here and
+ * by one bit test per event. Every filter and most rules start with such
+ * a check. The bits follow cmp_one()'s string equality: exact bytes.
+ */
+static void type_bits_build(struct rt_cond_ctx *cx, struct check *k)
+{
+	const struct rt_expr *e = k->lhs;
+
+	if (e->kind != EX_FIELD || e->fr->ref.arg || strcmp(e->fr->ref.f->name, "evt.type") ||
+	    k->mod != MOD_NONE || k->list || k->rk != RHS_LITS || k->nlits == 0 ||
+	    (k->op != OP_EQ && k->op != OP_EQEQ && k->op != OP_NE && k->op != OP_IN))
+		return;
+	unsigned count = rt_evt_count();
+	k->tbits = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(count));
+	for (unsigned code = TB_GENERIC_MAX + 1; code < count; code++) {
+		const struct rt_evt_info *info = rt_evt_info((uint16_t)code);
+		if (!info)
+			continue; /* no name: <NA>, false for every operator */
+		bool hit = false;
+		unsigned n = k->op == OP_IN ? k->nlits : 1;
+		for (unsigned i = 0; i < n && !hit; i++)
+			hit = strlen(info->name) == k->lits[i].len &&
+			      !memcmp(info->name, k->lits[i].s, k->lits[i].len);
+		if (k->op == OP_NE)
+			hit = !hit;
+		if (hit)
+			k->tbits[code / 64] |= 1ull << (code % 64);
+	}
+}
+
+/* The event codes on which c can be true (all for what is not known). */
+static void may_bits(struct rt_cond_ctx *cx, const struct cnode *c, uint64_t *out, size_t nw)
+{
+	switch (c->kind) {
+	case CN_CHECK:
+		if (c->k->tbits) {
+			memcpy(out, c->k->tbits, nw * sizeof(*out));
+			out[0] |= (2ull << TB_GENERIC_MAX) - 1;
+		} else {
+			memset(out, 0xff, nw * sizeof(*out));
+		}
+		return;
+	case CN_AND:
+	case CN_OR: {
+		uint64_t *kid = ARENA_NEWN(cx->a, uint64_t, nw);
+		memset(out, c->kind == CN_AND ? 0xff : 0, nw * sizeof(*out));
+		for (unsigned i = 0; i < c->n; i++) {
+			may_bits(cx, c->kids[i], kid, nw);
+			for (size_t w = 0; w < nw; w++)
+				out[w] = c->kind == CN_AND ? out[w] & kid[w] : out[w] | kid[w];
+		}
+		return;
+	}
+	case CN_NOT:
+		memset(out, 0xff, nw * sizeof(*out));
+		return;
+	}
+}
+
+/*
+ * Evaluation order. Checks have no side effects and <NA> makes a check
+ * false rather than unknown, so the operands of and/or commute: cheap
+ * ones go first to decide most events before any state lookup. Cost
+ * classes: an evt.type bit test, other evt.* fields (the event's own
+ * bytes), then everything that consults the thread/fd tables.
+ */
+static unsigned check_cost(const struct check *k)
+{
+	const struct rt_expr *e = k->lhs;
+
+	if (k->tbits)
+		return 0;
+	if (e->kind == EX_FIELD && !strncmp(e->fr->ref.f->name, "evt.", 4) && k->rk != RHS_EXPR)
+		return 1;
+	return 2;
+}
+
+/* Sets c->cost from its kids' (compiled first, so each node costs O(1)
+ * even when macros make the condition a DAG), then orders the operands
+ * of and/or by cost: a stable insertion sort, operand lists are short. */
+static void order_kids(struct cnode *c)
+{
+	c->cost = 0;
+	for (unsigned i = 0; i < c->n; i++)
+		c->cost = c->kids[i]->cost > c->cost ? c->kids[i]->cost : c->cost;
+	if (c->kind == CN_NOT)
+		return;
+	for (unsigned i = 1; i < c->n; i++) {
+		struct cnode *x = c->kids[i];
+		unsigned cx_ = x->cost, j = i;
+		while (j > 0 && c->kids[j - 1]->cost > cx_) {
+			c->kids[j] = c->kids[j - 1];
+			j--;
+		}
+		c->kids[j] = x;
+	}
+}
 
 #define MAX_DEPTH 10000
 
@@ -1669,12 +1806,14 @@ static struct cnode *compile_node(struct rt_cond_ctx *cx, const struct ast *n,
 		for (unsigned i = 0; i < n->nkids; i++)
 			if (!(c->kids[i] = compile_node(cx, n->kids[i], err, depth + 1)))
 				return NULL;
+		order_kids(c);
 		break;
 	case AST_UNARY:
 	case AST_BINARY:
 		c->kind = CN_CHECK;
 		if (!(c->k = compile_check(cx, n, err)))
 			return NULL;
+		c->cost = check_cost(c->k);
 		break;
 	case AST_MACRO:
 		fail(cx, err, n, "undefined macro '%s'", n->name ? n->name : "?");
@@ -1738,6 +1877,8 @@ struct rt_cond *rt_cond_compile(struct rt_cond_ctx *cx, const struct ast *n,
 	struct rt_cond *c = ARENA_NEW(cx->a, struct rt_cond);
 	c->cx = cx;
 	c->root = root;
+	c->may = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(rt_evt_count()));
+	may_bits(cx, root, c->may, TB_WORDS(rt_evt_count()));
 	cx->stamp++;
 	node_refs(cx, &acc, root);
 	c->refs = acc.v;

@@ -65,8 +65,6 @@ int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const c
 		*why = "event length field out of range";
 		return -1;
 	}
-	memset(ev->p, 0, sizeof(ev->p));
-	memset(ev->plen, 0, sizeof(ev->plen));
 	ev->ts = h.ts;
 	ev->tid = h.tid;
 	ev->type = h.type;
@@ -100,6 +98,13 @@ int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const c
 		ev->p[i] = buf + off;
 		ev->plen[i] = pl;
 		off += pl;
+	}
+	/* Accessors check nparams; clear the table's missing tail too (an
+	 * older driver's shorter event), never the whole array: this runs
+	 * once per event. */
+	for (uint32_t i = h.nparams; ev->info && i < ev->info->nparams && i < RT_MAX_PARAMS; i++) {
+		ev->p[i] = NULL;
+		ev->plen[i] = 0;
 	}
 	return 0;
 }

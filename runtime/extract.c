@@ -258,7 +258,7 @@ const char *rt_syscall_name(uint16_t ppm_sc)
 /* evt.type: the generic events (codes 0 and 1) stand for any syscall the
  * driver has no event for, and sysdig names them after the syscall their
  * first parameter (PT_SYSCALLID, a PPM_SC code) identifies. */
-static const char *event_type_name(const struct rt_event *ev)
+const char *rt_evt_type_name(const struct rt_event *ev)
 {
 	uint64_t id;
 	if (ev->type <= 1 && ev->nparams > 0 && ev->info && ev->info->nparams > 0 &&
@@ -1527,7 +1527,7 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 	case F_EVT_DIR:
 		return put_cstr(out, ev->info && ev->info->exit ? "<" : ">");
 	case F_EVT_TYPE:
-		return ev->info ? put_cstr(out, event_type_name(ev)) : 0;
+		return ev->info ? put_cstr(out, rt_evt_type_name(ev)) : 0;
 	case F_EVT_CPU:
 		return put_i(out, FT_INT16, ev->cpu);
 	case F_EVT_ARGS:

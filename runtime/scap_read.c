@@ -2,12 +2,17 @@
 /*
  * scap_read: the capture-file reader.
  *
- * The reader pulls one whole block at a time into r->blk (body, padding
- * and trailer; the trailer is checked against the header) and then hands
+ * The reader takes one whole block at a time (body, padding and trailer;
+ * the trailer is checked against the header) and then hands
  * out its entries one scap_next() call at a time: a process list block
  * yields one PROC record per entry, an fd list one FD record per entry,
  * and so on; an event block yields one EVENT. r->pos is the cursor inside
  * the current block's body, r->blk_kind says which parser owns it.
+ *
+ * Where the block bytes come from: a plain capture file is mapped into
+ * memory and r->b points straight into the mapping (no copy per event:
+ * replay throughput is bounded by this loop); a gzip file, or anything
+ * that cannot be mapped (a pipe), is read through zlib into r->blk.
  *
  * Strings in state blocks are length-prefixed and not NUL-terminated, so
  * each record's strings are copied, terminated, into r->scratch. Before
@@ -22,10 +27,15 @@
 #include "scap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "arena.h"
@@ -88,8 +98,11 @@ struct scap_reader {
 	size_t mem_len, mem_pos;
 	uint64_t off; /* uncompressed offset of the next unread byte */
 
-	uint8_t *blk; /* current block, from its header to its trailer */
+	const uint8_t *b; /* current block, from its header to its trailer */
+	uint8_t *blk;     /* owned buffer behind b when reading through zlib */
 	size_t blk_cap;
+	void *map;        /* the mapped file (mem points into it), or NULL */
+	size_t map_len;
 	uint32_t blk_type, blk_len; /* blk_len: total length from the header */
 	uint64_t blk_off;
 	size_t body_len; /* blk_len - 12 */
@@ -213,8 +226,25 @@ static uint32_t ld32(const uint8_t *p)
 	return v;
 }
 
+/* The whole block is at r->b: check its trailer and make it current. */
+static int block_done(struct scap_reader *r, uint32_t type, uint32_t len, uint64_t at)
+{
+	uint32_t trailer = ld32(r->b + len - 4);
+	if (trailer != len)
+		return fail(r, at + len - 4,
+			    "block type 0x%x: trailing length %u does not match header length %u",
+			    type, trailer, len);
+	r->blk_type = type;
+	r->blk_len = len;
+	r->blk_off = at;
+	r->body_len = len - 12;
+	r->pos = 0;
+	r->st.bytes = r->off;
+	return 1;
+}
+
 /*
- * Read the next block into r->blk. Returns 1 with a block, 0 at a clean
+ * Read the next block and point r->b at it. Returns 1 with a block, 0 at a clean
  * end of input, SCAP_REC_ERROR otherwise.
  */
 static int read_block(struct scap_reader *r)
@@ -241,9 +271,16 @@ static int read_block(struct scap_reader *r)
 		return fail(r, at, "truncated block: type 0x%x needs %u bytes, %zu left", type, len,
 			    r->mem_len - r->mem_pos + 8);
 
+	if (!r->gz) {
+		/* in memory: the block is already there, checked to fit */
+		r->b = r->mem + r->mem_pos - 8;
+		r->mem_pos += len - 8;
+		r->off += len - 8;
+		return block_done(r, type, len, at);
+	}
 	/* Grow as data arrives rather than trusting len up front. */
 	size_t have = 8;
-	if (!grow((void **)&r->blk, &r->blk_cap, r->gz ? 8 : len))
+	if (!grow((void **)&r->blk, &r->blk_cap, 8))
 		return fail(r, at, "out of memory for a %u-byte block", len);
 	memcpy(r->blk, h, 8);
 	while (have < len) {
@@ -261,18 +298,8 @@ static int read_block(struct scap_reader *r)
 				    type, len, have);
 		}
 	}
-	uint32_t trailer = ld32(r->blk + len - 4);
-	if (trailer != len)
-		return fail(r, at + len - 4,
-			    "block type 0x%x: trailing length %u does not match header length %u",
-			    type, trailer, len);
-	r->blk_type = type;
-	r->blk_len = len;
-	r->blk_off = at;
-	r->body_len = len - 12;
-	r->pos = 0;
-	r->st.bytes = r->off;
-	return 1;
+	r->b = r->blk;
+	return block_done(r, type, len, at);
 }
 
 /* ------------------------------------------------------------------ */
@@ -394,7 +421,7 @@ static int parse_proc(struct scap_reader *r, struct scap_record *rec)
 {
 	struct rt_proc_info *p = &rec->proc;
 	size_t start = r->pos;
-	struct cur c = { r->blk + 8 + start, r->body_len - start, 0, false };
+	struct cur c = { r->b + 8 + start, r->body_len - start, 0, false };
 	uint32_t sub_len = 0;
 	int v = r->ver;
 
@@ -483,7 +510,7 @@ static int parse_fd(struct scap_reader *r, struct scap_record *rec)
 {
 	struct rt_fd_info *f = &rec->fd;
 	size_t start = r->pos;
-	struct cur c = { r->blk + 8 + start, r->body_len - start, 0, false };
+	struct cur c = { r->b + 8 + start, r->body_len - start, 0, false };
 	uint32_t sub_len = 0;
 	char tmp[32];
 
@@ -562,7 +589,7 @@ static int parse_fd(struct scap_reader *r, struct scap_record *rec)
 static int parse_user(struct scap_reader *r, struct scap_record *rec)
 {
 	size_t start = r->pos;
-	struct cur c = { r->blk + 8 + start, r->body_len - start, 0, false };
+	struct cur c = { r->b + 8 + start, r->body_len - start, 0, false };
 	uint32_t sub_len = 0;
 	int kind;
 
@@ -607,7 +634,7 @@ static int parse_iface(struct scap_reader *r, struct scap_record *rec)
 {
 	struct scap_iface *i = &rec->iface;
 	size_t start = r->pos;
-	struct cur c = { r->blk + 8 + start, r->body_len - start, 0, false };
+	struct cur c = { r->b + 8 + start, r->body_len - start, 0, false };
 	uint32_t ent = 0;
 
 	memset(i, 0, sizeof(*i));
@@ -656,7 +683,7 @@ static int parse_iface(struct scap_reader *r, struct scap_record *rec)
 static int parse_machine(struct scap_reader *r, struct scap_record *rec)
 {
 	struct scap_machine *m = &rec->machine;
-	struct cur c = { r->blk + 8, r->body_len, 0, false };
+	struct cur c = { r->b + 8, r->body_len, 0, false };
 	char host[129];
 
 	memset(m, 0, sizeof(*m));
@@ -740,7 +767,7 @@ static int convert_v1(struct scap_reader *r, const uint8_t *e, size_t avail, uin
 /* 1 with an event, 0 if it was skipped (unknown type), or an error. */
 static int parse_event(struct scap_reader *r, struct scap_record *rec, bool v1, bool has_flags)
 {
-	struct cur c = { r->blk + 8, r->body_len, 0, false };
+	struct cur c = { r->b + 8, r->body_len, 0, false };
 	uint16_t cpu = cur_u16(&c);
 	uint32_t flags = has_flags ? cur_u32(&c) : 0;
 	uint64_t at = body_off(r, c.pos);
@@ -775,7 +802,7 @@ static int parse_event(struct scap_reader *r, struct scap_record *rec, bool v1, 
 
 static int check_shb(struct scap_reader *r)
 {
-	struct cur c = { r->blk + 8, r->body_len, 0, false };
+	struct cur c = { r->b + 8, r->body_len, 0, false };
 	uint32_t magic = cur_u32(&c);
 	uint16_t major = cur_u16(&c), minor = cur_u16(&c);
 
@@ -836,6 +863,31 @@ static struct scap_reader *open_common(struct scap_reader *r, char **err)
 	return r;
 }
 
+/* Map path if it is a plain (not gzip) regular file; false otherwise,
+ * leaving the zlib path to open it and report any error. */
+static bool map_plain(struct scap_reader *r, const char *path)
+{
+	struct stat sb;
+	uint8_t magic[2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 2 &&
+		  (uint64_t)sb.st_size <= SIZE_MAX && pread(fd, magic, 2, 0) == 2 &&
+		  !(magic[0] == 0x1f && magic[1] == 0x8b);
+	void *m = ok ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (m == MAP_FAILED)
+		return false;
+	madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+	r->map = m;
+	r->map_len = (size_t)sb.st_size;
+	r->mem = m;
+	r->mem_len = r->map_len;
+	return true;
+}
+
 struct scap_reader *scap_open(const char *path, char **err)
 {
 	struct scap_reader *r = fc_malloc(sizeof(*r));
@@ -846,6 +898,8 @@ struct scap_reader *scap_open(const char *path, char **err)
 		return NULL;
 	}
 	memset(r, 0, sizeof(*r));
+	if (map_plain(r, path))
+		return open_common(r, err);
 	/* gzopen reads plain files transparently too. */
 	r->gz = gzopen(path, "rb");
 	if (!r->gz) {
@@ -879,6 +933,8 @@ void scap_close(struct scap_reader *r)
 		return;
 	if (r->gz)
 		gzclose(r->gz);
+	if (r->map)
+		munmap(r->map, r->map_len);
 	fc_free(r->blk);
 	fc_free(r->scratch);
 	fc_free(r->evbuf);
@@ -945,7 +1001,7 @@ static int begin_block(struct scap_reader *r, struct scap_record *rec)
 		r->st.blocks[SCAP_BLK_FDL]++;
 		if (r->body_len < 8)
 			return fail(r, r->blk_off, "fd list block too short for its tid");
-		memcpy(&r->tid, r->blk + 8, 8);
+		memcpy(&r->tid, r->b + 8, 8);
 		r->pos = 8;
 		r->kind = K_FDL;
 		r->ver = t == BT_FDL_V2 ? 2 : 1;
