@@ -196,16 +196,23 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap, ap2;
 
+	/* Format into the free space first; only a result that does not
+	 * fit is formatted a second time (output rendering calls this per
+	 * field, so one pass matters). */
+	sb_reserve(b, 63);
 	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n > 0) {
-		sb_reserve(b, (size_t)n);
-		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-		b->len += (size_t)n;
-	}
+	int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n > 0 && (size_t)n >= b->cap - b->len) {
+		sb_reserve(b, (size_t)n);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
+	if (n > 0)
+		b->len += (size_t)n;
+	else if (b->s)
+		b->s[b->len] = '\0';
 }
 
 void sb_free(struct strbuf *b)

@@ -193,9 +193,11 @@ struct check {
 	/* per-event conversion of rhs values */
 	struct lit *dyn;
 	struct strbuf *dynsb;
-	/* evt.type against constant names: the answer per event code, see
-	 * type_bits_build() (NULL when the check is not of that form) */
-	uint64_t *tbits;
+	/* evt.type against constant names: the answer per event code and,
+	 * for generic events, per syscall id, see type_bits_build() (NULL
+	 * when the check is not of that form) */
+	uint64_t *tbits, *sbits;
+	bool unknown_hit; /* the answer for a syscall id without a name */
 };
 
 /* Bitmaps over event codes (rt_evt_count() bits). */
@@ -1578,11 +1580,13 @@ static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const stru
 {
 	if (ev->type >= rt_evt_count() || !ev->info)
 		return false;
-	if (ev->type > TB_GENERIC_MAX)
+	(void)cx;
+	int64_t id = ev->type <= TB_GENERIC_MAX ? rt_evt_generic_id(ev) : -1;
+	if (id < 0)
 		return tb_has(k->tbits, ev->type);
-	struct rt_val v = { .type = FT_CHARBUF, .s = rt_evt_type_name(ev) };
-	v.len = (uint32_t)strlen(v.s);
-	return eval_single(cx, k, &v, k->lits, k->nlits);
+	if ((uint64_t)id < rt_syscall_count())
+		return tb_has(k->sbits, (unsigned)id);
+	return k->unknown_hit;
 }
 
 static bool eval_check(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
@@ -1680,6 +1684,18 @@ bool rt_cond_eval(const struct rt_cond *c, struct rt_state *st, const struct rt_
  * by one bit test per event. Every filter and most rules start with such
  * a check. The bits follow cmp_one()'s string equality: exact bytes.
  */
+/* Would `evt.type OP lits` hold for an event named name? */
+static bool type_name_hit(const struct check *k, const char *name)
+{
+	size_t len = strlen(name);
+	bool hit = false;
+	unsigned n = k->op == OP_IN ? k->nlits : 1;
+
+	for (unsigned i = 0; i < n && !hit; i++)
+		hit = len == k->lits[i].len && !memcmp(name, k->lits[i].s, len);
+	return k->op == OP_NE ? !hit : hit;
+}
+
 static void type_bits_build(struct rt_cond_ctx *cx, struct check *k)
 {
 	const struct rt_expr *e = k->lhs;
@@ -1688,22 +1704,21 @@ static void type_bits_build(struct rt_cond_ctx *cx, struct check *k)
 	    k->mod != MOD_NONE || k->list || k->rk != RHS_LITS || k->nlits == 0 ||
 	    (k->op != OP_EQ && k->op != OP_EQEQ && k->op != OP_NE && k->op != OP_IN))
 		return;
-	unsigned count = rt_evt_count();
+	unsigned count = rt_evt_count(), nsc = rt_syscall_count();
 	k->tbits = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(count));
-	for (unsigned code = TB_GENERIC_MAX + 1; code < count; code++) {
+	k->sbits = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(nsc));
+	for (unsigned code = 0; code < count; code++) {
 		const struct rt_evt_info *info = rt_evt_info((uint16_t)code);
-		if (!info)
-			continue; /* no name: <NA>, false for every operator */
-		bool hit = false;
-		unsigned n = k->op == OP_IN ? k->nlits : 1;
-		for (unsigned i = 0; i < n && !hit; i++)
-			hit = strlen(info->name) == k->lits[i].len &&
-			      !memcmp(info->name, k->lits[i].s, k->lits[i].len);
-		if (k->op == OP_NE)
-			hit = !hit;
-		if (hit)
+		/* no info: no name, <NA>, false for every operator */
+		if (info && type_name_hit(k, info->name))
 			k->tbits[code / 64] |= 1ull << (code % 64);
 	}
+	for (unsigned id = 0; id < nsc; id++) {
+		const char *name = rt_syscall_name((uint16_t)id);
+		if (type_name_hit(k, name ? name : RT_UNKNOWN_SYSCALL))
+			k->sbits[id / 64] |= 1ull << (id % 64);
+	}
+	k->unknown_hit = type_name_hit(k, RT_UNKNOWN_SYSCALL);
 }
 
 /* The event codes on which c can be true (all for what is not known). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "event.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define PARAMS_NONE
@@ -170,10 +171,78 @@ const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
 
 int rt_param_index(const struct rt_event *ev, const char *name)
 {
-	if (!ev->info)
+	/* Parsers and extractors look parameters up by name for every
+	 * event, with the same few names: remember the answer per (event
+	 * code, name) in a small direct-mapped cache. The slot keeps a copy
+	 * of the name, so a hit costs one short comparison and a buffer
+	 * reused for another name can never return a stale answer. */
+	static _Thread_local struct {
+		const struct rt_evt_info *info;
+		const char *name;
+		char key[24];
+		int idx;
+	} cache[256];
+	const struct rt_evt_info *info = ev->info;
+
+	if (!info)
 		return -1;
-	for (unsigned i = 0; i < ev->info->nparams; i++)
-		if (!strcmp(ev->info->params[i].name, name))
-			return (int)i;
+	unsigned h = (unsigned)((((uintptr_t)name >> 3) ^ ((uintptr_t)info >> 4)) & 255);
+	if (cache[h].info == info && cache[h].name == name && !strcmp(cache[h].key, name))
+		return cache[h].idx;
+	int idx = -1;
+	for (unsigned i = 0; i < info->nparams; i++)
+		if (!strcmp(info->params[i].name, name)) {
+			idx = (int)i;
+			break;
+		}
+	size_t n = strlen(name);
+	if (n < sizeof(cache[h].key)) {
+		cache[h].info = info;
+		cache[h].name = name;
+		memcpy(cache[h].key, name, n + 1);
+		cache[h].idx = idx;
+	}
+	return idx;
+}
+
+/* ---- syscall names ---- */
+
+static const char *const syscall_names[] = {
+#define X(sc, name, cat) name,
+#include "syscalls.def"
+#undef X
+};
+
+unsigned rt_syscall_count(void)
+{
+	return sizeof(syscall_names) / sizeof(syscall_names[0]);
+}
+
+const char *rt_syscall_name(uint16_t ppm_sc)
+{
+	if (ppm_sc >= sizeof(syscall_names) / sizeof(syscall_names[0]))
+		return NULL;
+	return syscall_names[ppm_sc];
+}
+
+/* evt.type: the generic events (codes 0 and 1) stand for any syscall the
+ * driver has no event for, and sysdig names them after the syscall their
+ * first parameter (PT_SYSCALLID, a PPM_SC code) identifies. */
+int64_t rt_evt_generic_id(const struct rt_event *ev)
+{
+	uint64_t id;
+	if (ev->type <= 1 && ev->nparams > 0 && ev->info && ev->info->nparams > 0 &&
+	    ev->info->params[0].type == RT_PT_SYSCALLID && rt_param_u64(ev, 0, &id))
+		return id > INT32_MAX ? INT32_MAX : (int64_t)id;
 	return -1;
+}
+
+const char *rt_evt_type_name(const struct rt_event *ev)
+{
+	int64_t id = rt_evt_generic_id(ev);
+	if (id >= 0) {
+		const char *n = id <= UINT16_MAX ? rt_syscall_name((uint16_t)id) : NULL;
+		return n ? n : RT_UNKNOWN_SYSCALL;
+	}
+	return ev->info->name;
 }

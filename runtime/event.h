@@ -166,7 +166,21 @@ bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out); /* any 
 bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out);  /* sign-extended */
 /* A NUL-terminated string param; returns NULL if absent. len excludes NUL. */
 const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len);
-/* Index of the parameter named `name` in this event's table row, or -1. */
+/* The name sysdig prints for a driver syscall code (PPM_SC_*, the
+ * PT_SYSCALLID parameter of generic events): "mprotect"; NULL when the
+ * code is outside runtime/syscalls.def. */
+const char *rt_syscall_name(uint16_t ppm_sc);
+unsigned rt_syscall_count(void); /* ppm_sc codes 0..count-1 */
+
+/* evt.type of ev (ev->info must be set): the table name, or for generic
+ * events the name of the syscall their first parameter identifies. */
+const char *rt_evt_type_name(const struct rt_event *ev);
+
+/* The syscall id (ppm_sc) of a generic event, -1 for any other event. */
+int64_t rt_evt_generic_id(const struct rt_event *ev);
+#define RT_UNKNOWN_SYSCALL "<unknown>" /* evt.type of an id without a name */
+
+/* Index of the parameter called name in ev's table entry, or -1. */
 int rt_param_index(const struct rt_event *ev, const char *name);
 
 #endif

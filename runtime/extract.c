@@ -234,40 +234,13 @@ static void ip_text(struct strbuf *b, const uint8_t *ip, bool v6)
 	sb_puts(b, tmp);
 }
 
-/* ---- syscall names ---- */
-
-static const char *const syscall_names[] = {
-#define X(sc, name, cat) name,
-#include "syscalls.def"
-#undef X
-};
+/* ---- syscall categories ---- */
 
 static const uint16_t syscall_cats[] = {
 #define X(sc, name, cat) RT_EC_##cat,
 #include "syscalls.def"
 #undef X
 };
-
-const char *rt_syscall_name(uint16_t ppm_sc)
-{
-	if (ppm_sc >= sizeof(syscall_names) / sizeof(syscall_names[0]))
-		return NULL;
-	return syscall_names[ppm_sc];
-}
-
-/* evt.type: the generic events (codes 0 and 1) stand for any syscall the
- * driver has no event for, and sysdig names them after the syscall their
- * first parameter (PT_SYSCALLID, a PPM_SC code) identifies. */
-const char *rt_evt_type_name(const struct rt_event *ev)
-{
-	uint64_t id;
-	if (ev->type <= 1 && ev->nparams > 0 && ev->info && ev->info->nparams > 0 &&
-	    ev->info->params[0].type == RT_PT_SYSCALLID && rt_param_u64(ev, 0, &id)) {
-		const char *n = id <= UINT16_MAX ? rt_syscall_name((uint16_t)id) : NULL;
-		return n ? n : "<unknown>";
-	}
-	return ev->info->name;
-}
 
 /* ---- flag tables ---- */
 

@@ -74,13 +74,4 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 bool rt_render(struct rt_state *st, const struct rt_event *ev, const struct rt_field_ref *ref,
 	       struct strbuf *out);
 
-/* The name sysdig prints for a driver syscall code (PPM_SC_*, the
- * PT_SYSCALLID parameter of generic events): "mprotect"; NULL when the
- * code is outside runtime/syscalls.def. */
-const char *rt_syscall_name(uint16_t ppm_sc);
-
-/* evt.type of ev (ev->info must be set): the table name, or for generic
- * events the name of the syscall their first parameter identifies. */
-const char *rt_evt_type_name(const struct rt_event *ev);
-
 #endif

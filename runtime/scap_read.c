@@ -251,8 +251,19 @@ static int read_block(struct scap_reader *r)
 {
 	uint8_t h[8];
 	uint64_t at = r->off;
-	long n = src_read(r, h, sizeof(h));
+	long n;
 
+	if (!r->gz) {
+		/* in memory: look at the header where it is */
+		n = r->mem_len - r->mem_pos < 8 ? (long)(r->mem_len - r->mem_pos) : 8;
+		if (n == 8) {
+			memcpy(h, r->mem + r->mem_pos, 8);
+			r->mem_pos += 8;
+			r->off += 8;
+		}
+	} else {
+		n = src_read(r, h, sizeof(h));
+	}
 	if (n < 0)
 		return SCAP_REC_ERROR;
 	if (n == 0)
@@ -973,7 +984,9 @@ static int begin_block(struct scap_reader *r, struct scap_record *rec)
 	rec->block_type = t;
 	r->kind = K_NONE;
 	r->pos = 0;
-	if (!scratch_reserve(r))
+	/* state blocks and machine info copy strings into scratch */
+	if (t != BT_EV_V2 && t != BT_EVF_V2 && t != BT_EV_V2_LARGE && t != BT_EVF_V2_LARGE &&
+	    !scratch_reserve(r))
 		return fail(r, r->blk_off, "out of memory");
 	switch (t) {
 	case BT_SHB:
