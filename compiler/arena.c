@@ -215,6 +215,35 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 		b->s[b->len] = '\0';
 }
 
+void sb_put_u64w(struct strbuf *b, uint64_t v, unsigned width)
+{
+	char d[24];
+	unsigned n = 0;
+
+	do {
+		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width && n < sizeof(d))
+		d[sizeof(d) - 1 - n++] = '0';
+	sb_putn(b, d + sizeof(d) - n, n);
+}
+
+void sb_put_u64(struct strbuf *b, uint64_t v)
+{
+	sb_put_u64w(b, v, 0);
+}
+
+void sb_put_i64(struct strbuf *b, int64_t v)
+{
+	if (v < 0) {
+		sb_putc(b, '-');
+		sb_put_u64(b, 0 - (uint64_t)v);
+	} else {
+		sb_put_u64(b, (uint64_t)v);
+	}
+}
+
 void sb_free(struct strbuf *b)
 {
 	fc_free(b->s);

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena_chunk;
 
@@ -66,6 +67,11 @@ void sb_putc(struct strbuf *b, char c);
 void sb_putn(struct strbuf *b, const char *s, size_t n);
 void sb_puts(struct strbuf *b, const char *s);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Decimal integers without printf (hot in output rendering); sb_put_u64w
+ * zero-pads to at least width digits. */
+void sb_put_u64(struct strbuf *b, uint64_t v);
+void sb_put_i64(struct strbuf *b, int64_t v);
+void sb_put_u64w(struct strbuf *b, uint64_t v, unsigned width);
 void sb_free(struct strbuf *b);
 /* Returns the contents, NUL-terminated (never NULL). */
 const char *sb_str(struct strbuf *b);

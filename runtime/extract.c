@@ -395,7 +395,7 @@ static void render_fd_value(struct rt_state *st, struct strbuf *b, int64_t fd)
 	}
 	struct rt_fd *f = st->cur.th ? rt_state_fd(st, st->cur.th, fd) : NULL;
 	if (!f || !resolved_only)
-		sb_printf(b, "%lld", (long long)fd);
+		sb_put_i64(b, fd);
 	if (!f)
 		return;
 	if (resolved_only) {
@@ -449,7 +449,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 			else if (t)
 				sb_printf(b, "%lld(%s)", (long long)s, t->comm);
 			else
-				sb_printf(b, "%lld", (long long)s);
+				sb_put_i64(b, s);
 		}
 		return;
 	case RT_PT_ERRNO:
@@ -462,7 +462,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		else if (s < 0)
 			sb_printf(b, "%lld(%s)", (long long)s, errno_name(s));
 		else
-			sb_printf(b, "%lld", (long long)s);
+			sb_put_i64(b, s);
 		return;
 	case RT_PT_INT8:
 	case RT_PT_INT16:
@@ -501,10 +501,10 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 			size_t mark = b->len;
 			render_flags(b, tab, u);
 			if (b->len == mark)
-				sb_printf(b, "%llu", (unsigned long long)u);
+				sb_put_u64(b, u);
 			return;
 		}
-		sb_printf(b, "%llu", (unsigned long long)u);
+		sb_put_u64(b, u);
 		if (tab) {
 			size_t mark = b->len;
 			sb_putc(b, '(');
@@ -526,12 +526,12 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		else if (n)
 			sb_printf(b, "%llu(%s)", (unsigned long long)u, n);
 		else
-			sb_printf(b, "%llu", (unsigned long long)u);
+			sb_put_u64(b, u);
 		return;
 	}
 	case RT_PT_SIGTYPE:
 		if (rt_param_u64(ev, i, &u))
-			sb_printf(b, "%llu", (unsigned long long)u);
+			sb_put_u64(b, u);
 		return;
 	case RT_PT_CHARBUF:
 	case RT_PT_FSPATH:
@@ -598,7 +598,8 @@ static void render_args(struct rt_state *st, const struct rt_event *ev, struct s
 		return;
 	unsigned n = ev->nparams < ev->info->nparams ? ev->nparams : ev->info->nparams;
 	for (unsigned i = 0; i < n; i++) {
-		sb_printf(b, "%s=", ev->info->params[i].name);
+		sb_puts(b, ev->info->params[i].name);
+		sb_putc(b, '=');
 		render_param(st, ev, i, b);
 		sb_putc(b, ' ');
 	}
@@ -1106,7 +1107,9 @@ static void time_text(struct strbuf *b, uint64_t ts, enum fid id)
 	switch (id) {
 	case F_EVT_TIME:
 		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sb_printf(b, "%s.%09lu", buf, ns);
+		sb_puts(b, buf);
+		sb_putc(b, '.');
+		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_TIME_S:
 		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
@@ -1114,7 +1117,9 @@ static void time_text(struct strbuf *b, uint64_t ts, enum fid id)
 		break;
 	case F_EVT_DATETIME:
 		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-		sb_printf(b, "%s.%09lu", buf, ns);
+		sb_puts(b, buf);
+		sb_putc(b, '.');
+		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_DATETIME_S:
 		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
@@ -1923,7 +1928,7 @@ static void render_val(struct strbuf *b, const struct rt_val *v, const struct re
 		if (im->id == F_FD_DEV)
 			sb_printf(b, "%llx", (unsigned long long)(uint32_t)v->i);
 		else
-			sb_printf(b, "%lld", (long long)v->i);
+			sb_put_i64(b, v->i);
 		break;
 	case FT_IPADDR:
 	case FT_IPNET:
@@ -1933,7 +1938,7 @@ static void render_val(struct strbuf *b, const struct rt_val *v, const struct re
 		sb_printf(b, "%.2f", v->d);
 		break;
 	default:
-		sb_printf(b, "%llu", (unsigned long long)v->u);
+		sb_put_u64(b, v->u);
 		break;
 	}
 }
