@@ -242,6 +242,7 @@ struct rt_cond_ctx {
 	uint64_t epoch;
 	bool pinned; /* rt_cond_ctx_begin_event() was called */
 	unsigned stamp;
+	unsigned nevt;     /* rt_evt_count(), read in the per-event paths */
 	struct strbuf tmp; /* NUL-terminated copies for fnmatch/regexec */
 	struct strbuf tmp2;
 };
@@ -254,6 +255,7 @@ struct rt_cond_ctx *rt_cond_ctx_new(struct arena *a)
 
 	cx->a = a;
 	cx->epoch = 1;
+	cx->nevt = rt_evt_count();
 	return cx;
 }
 
@@ -1578,9 +1580,8 @@ static unsigned dyn_lits(const struct check *k, const struct rt_vals *rv)
  * events, whose name is compared as the extractor would produce it. */
 static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const struct rt_event *ev)
 {
-	if (ev->type >= rt_evt_count() || !ev->info)
+	if (ev->type >= cx->nevt || !ev->info)
 		return false;
-	(void)cx;
 	int64_t id = ev->type <= TB_GENERIC_MAX ? rt_evt_generic_id(ev) : -1;
 	if (id < 0)
 		return tb_has(k->tbits, ev->type);
@@ -1589,8 +1590,8 @@ static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const stru
 	return k->unknown_hit;
 }
 
-static bool eval_check(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
-		       const struct rt_event *ev)
+static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const struct check *k,
+						 struct rt_state *st, const struct rt_event *ev)
 {
 	if (k->tbits)
 		return type_check(cx, k, ev);
@@ -1646,21 +1647,41 @@ static bool eval_check(struct rt_cond_ctx *cx, const struct check *k, struct rt_
 }
 
 static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
+		      const struct rt_event *ev);
+
+/*
+ * One operand of and/or/not. The walk over the tree runs for every
+ * event, so it stays small: evt.type bit tests are answered here, a
+ * check goes straight to eval_check() (out of line: its frame is large),
+ * and only nested and/or/not recurse.
+ */
+static inline bool eval_kid(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
+			    const struct rt_event *ev)
+{
+	if (c->kind != CN_CHECK)
+		return eval_node(cx, c, st, ev);
+	const struct check *k = c->k;
+	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
+		return ev->info && tb_has(k->tbits, ev->type);
+	return eval_check(cx, k, st, ev);
+}
+
+static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
 		      const struct rt_event *ev)
 {
 	switch (c->kind) {
 	case CN_AND:
 		for (unsigned i = 0; i < c->n; i++)
-			if (!eval_node(cx, c->kids[i], st, ev))
+			if (!eval_kid(cx, c->kids[i], st, ev))
 				return false;
 		return true;
 	case CN_OR:
 		for (unsigned i = 0; i < c->n; i++)
-			if (eval_node(cx, c->kids[i], st, ev))
+			if (eval_kid(cx, c->kids[i], st, ev))
 				return true;
 		return false;
 	case CN_NOT:
-		return !eval_node(cx, c->kids[0], st, ev);
+		return !eval_kid(cx, c->kids[0], st, ev);
 	case CN_CHECK:
 		return eval_check(cx, c->k, st, ev);
 	}
@@ -1671,7 +1692,7 @@ bool rt_cond_eval(const struct rt_cond *c, struct rt_state *st, const struct rt_
 {
 	if (!c->cx->pinned)
 		c->cx->epoch++;
-	if (ev->type < rt_evt_count() && !tb_has(c->may, ev->type))
+	if (ev->type < c->cx->nevt && !tb_has(c->may, ev->type))
 		return false;
 	return eval_node(c->cx, c->root, st, ev);
 }
