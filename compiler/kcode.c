@@ -227,7 +227,9 @@ static struct kexpr *str_check(const struct kl *l, const struct kexpr *k, int kf
 	case KM_STR_EQ:
 		if (!k->nstrs || strlen(k->strs[0]) > FCF_MAX_STR)
 			return NULL;
-		return mk_str_eq(l->a, k, kf, k->strs[0]);
+		c = mk_str_eq(l->a, k, kf, k->strs[0]);
+		c->arg = arg;
+		return c;
 	case KM_STR_IN:
 	case KM_STR_PREFIX:
 	case KM_STR_SUFFIX: {
