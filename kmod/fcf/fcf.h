@@ -156,6 +156,9 @@ void fcf_free(struct fcf_prog *prog);
 unsigned fcf_nrules(const struct fcf_prog *prog);
 
 /*
+ * Every rule has its entries, enabled in the rules files or not (as in
+ * the probe, whose loader decides): AND the mask with the enabled rules.
+ *
  * Run the program for one event of syscall `sc` (the fc_syscalls.def row
  * index): only the rules whose evttypes include it are evaluated. mask has
  * (fcf_nrules + 63) / 64 words; it is cleared, then bit i is set for rule
