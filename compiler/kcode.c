@@ -40,6 +40,9 @@ _Static_assert(FCF_M_NUM_EQ == (int)KM_NUM_EQ && FCF_M_NUM_IN == (int)KM_NUM_IN 
 		       FCF_M_CONTAINS == (int)KM_STR_CONTAINS && FCF_M_GLOB == (int)KM_STR_GLOB &&
 		       FCF_M_EXISTS == (int)KM_EXISTS && FCF_M_FLAGS_ANY == (int)KM_FLAGS_ANY,
 	       "fcf_match follows enum kx_match");
+_Static_assert(FCF_KF__COUNT == (int)KF__COUNT && FCF_KF_EVT_ARG == (int)KF_EVT_ARG &&
+		       FCF_KF_CONTAINER_ID == (int)KF_CONTAINER_ID,
+	       "fcf_field follows enum kfield");
 
 /* ---- lowering (per syscall, as codegen.c check_expr/fold) ---- */
 
