@@ -337,9 +337,12 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 	case KF_FD_TYPE:
 		if ((!is_open && !creat) || (k->match != KM_STR_EQ && k->match != KM_STR_IN))
 			return mk(a, KX_MAYBE);
-		/* the kernel knows 'f' or nothing */
+		/* typechar: compared as it is (the module knows 'f' or nothing);
+		 * fd.type: "file" is typechar 'f', other types are not 'f' */
+		if (k->kfield == KF_FD_TYPECHAR)
+			return (c = str_check(l, k, KF_FD_TYPECHAR, NULL)) ? c : mk(a, KX_MAYBE);
 		c = mk_str_eq(a, k, KF_FD_TYPECHAR, "f");
-		if (in_strs(k, k->kfield == KF_FD_TYPECHAR ? "f" : "file"))
+		if (in_strs(k, "file"))
 			return c;
 		return mk2(a, KX_NOT, c, NULL);
 	case KF_CONTAINER_ID:
@@ -347,11 +350,8 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 			return mk(a, KX_TRUE);
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
 			return mk(a, KX_MAYBE);
-		/* the kernel knows "host" or nothing */
-		c = mk_str_eq(a, k, KF_CONTAINER_ID, "host");
-		if (in_strs(k, "host"))
-			return c;
-		return mk2(a, KX_NOT, c, NULL);
+		/* compared as it is: the module knows "host" or nothing */
+		return (c = str_check(l, k, KF_CONTAINER_ID, NULL)) ? c : mk(a, KX_MAYBE);
 	case KF_FD_L4PROTO:
 		return mk(a, KX_MAYBE);
 	default:
