@@ -136,7 +136,8 @@ typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
  *  KF_FD_TYPECHAR        NULL            STR  "f" when the probe sets typechar 'f'
  *                                             (fd.name derived, no O_DIRECTORY),
  *                                             else MAYBE; asked on open, openat,
- *                                             openat2, creat only
+ *                                             openat2, creat only (fd.type
+ *                                             "file" is asked as typechar "f")
  *  KF_FD_DIP             NULL            NUM  connect only: IPv4 destination in
  *                                             host order (c->dip); MAYBE unless
  *                                             the sockaddr was read (net_ok)
@@ -144,7 +145,8 @@ typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
  *                                             host order (c->dport)
  *  KF_CONTAINER_ID       NULL            STR  "host" when the task is in the init
  *                                             pid namespace (FC_TASK_IN_CONTAINER
- *                                             clear), else MAYBE
+ *                                             clear), else MAYBE (compared as
+ *                                             returned: a real id would work too)
  *
  * Never asked (the compiler folds or lowers them per syscall): evt.type,
  * evt.dir, evt.res (-> rawres), fd.type (-> typechar), proc.pname
