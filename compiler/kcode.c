@@ -484,7 +484,7 @@ struct kc {
 	struct vec sets;       /* struct kc_set * */
 	struct strmap set_at;  /* key -> index + 1 */
 	uint32_t nmembers;
-	bool full; /* over a format limit */
+	unsigned ndeep; /* subtrees compiled as MAYBE for want of registers */
 };
 
 static void code_push(struct kc *g, struct fcf_insn in)
@@ -646,6 +646,7 @@ static void emit(struct kc *g, const struct kexpr *k, unsigned d)
 		bool and = k->kind == KX_AND;
 		if (d + 1 >= FCF_NREGS) {
 			/* deeper than the register file: MAYBE (sound) */
+			g->ndeep++;
 			in = insn(FCF_OP_CONST, d);
 			in.imm = FCF_MAYBE;
 			code_push(g, in);
@@ -832,6 +833,7 @@ int kc_build(struct arena *a, const struct split_result *sr, const struct kc_opt
 		stats->nsets = (unsigned)g.sets.n;
 		stats->nmembers = g.nmembers;
 		stats->pool_len = (unsigned)g.pool.len;
+		stats->ndeep = g.ndeep;
 	}
 	sb_free(&g.pool);
 
