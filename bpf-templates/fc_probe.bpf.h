@@ -119,7 +119,7 @@ struct fc_scratch {
 	__u32 pad;
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__s32 tri;			/* fc_tri__seal() */
-	__u8 key[8 + FC_KEY_MAX];	/* set lookup key */
+	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
 	__u8 str[FC_NSLOTS * FC_SLOT];
 	__u8 evt[FC_EVT_BUF];
 };
@@ -338,7 +338,7 @@ static __always_inline void fc_key__load(struct fc_scratch *c, __u32 at, __u32 s
 {
 	n = fc_mask(n, 2 * FC_KEY_MAX);
 	if (n)
-		bpf_probe_read_kernel(&c->key[at & 7], n,
+		bpf_probe_read_kernel(&c->key[at & 15], n,
 				      &c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) +
 					      (off & FC_SLOT_MASK)]);
 }
@@ -358,18 +358,19 @@ static long fc_rev__step(__u32 i, void *data)
 
 	if (i >= l->n)
 		return 1;
-	c->key[4 + (i & (FC_KEY_MAX - 1))] = fc_byte(c, l->slot, l->off + l->len - 1 - i);
+	c->key[8 + (i & (FC_KEY_MAX - 1))] = fc_byte(c, l->slot, l->off + l->len - 1 - i);
 	return 0;
 }
 
-/* Set checks: how fc_key__build() lays out the key. */
-#define FC_KEY_IN 0	/* hash key: the string zero-padded to ksz bytes */
-#define FC_KEY_PREFIX 1	/* LPM key: {8 * n, first n = min(len, ksz) bytes} */
-#define FC_KEY_SUFFIX 2	/* LPM key: {8 * n, last n bytes reversed} */
+/* Set checks: how fc_key__build() lays out the key. All sets of a kind
+ * share one map, so every key carries its set's id (compiler/codegen.c). */
+#define FC_KEY_IN 0	/* hash key: {id, the string zero-padded to ksz bytes} */
+#define FC_KEY_PREFIX 1	/* LPM key: {32 + 8 * n, id, first n = min(len, ksz) bytes} */
+#define FC_KEY_SUFFIX 2	/* LPM key: {32 + 8 * n, id, last n bytes reversed} */
 #define FC_KEY_READY 3	/* not a tri-value: c->key is ready, look it up */
 
 /* Build the set key of a field in c->key, or decide without a lookup. */
-FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 kind)
+FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 kind, __u32 id)
 {
 	struct fc_loop l = {};
 	struct fc_sv *sv;
@@ -386,14 +387,16 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 	if (kind == FC_KEY_IN) {
 		if (len >= (__s32)ksz)
 			return FC_FALSE; /* longer than every member */
-		__builtin_memset(c->key, 0, FC_KEY_MAX); /* >= ksz */
-		fc_key__load(c, 0, sv->slot, sv->off, len);
+		__builtin_memset(c->key, 0, 4 + FC_KEY_MAX); /* >= 4 + ksz */
+		*(__u32 *)c->key = id;
+		fc_key__load(c, 4, sv->slot, sv->off, len);
 		return FC_KEY_READY;
 	}
 	l.n = len > (__s32)ksz ? ksz : len;
-	*(__u32 *)c->key = l.n * 8;
+	*(__u32 *)c->key = 32 + l.n * 8;
+	*(__u32 *)(c->key + 4) = id;
 	if (kind == FC_KEY_PREFIX) {
-		fc_key__load(c, 4, sv->slot, sv->off, l.n);
+		fc_key__load(c, 8, sv->slot, sv->off, l.n);
 		return FC_KEY_READY;
 	}
 	l.c = c;
@@ -405,31 +408,34 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 }
 
 static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
-				       __u32 kind)
+				       __u32 kind, __u32 id)
 {
-	int r = fc_key__build(c, svi, ksz, kind);
+	int r = fc_key__build(c, svi, ksz, kind, id);
 
 	if (r != FC_KEY_READY)
 		return r;
 	return bpf_map_lookup_elem(map, c->key) ? FC_TRUE : FC_FALSE;
 }
 
-/* field in set: a hash map keyed by the zero-padded string (ksz bytes). */
-static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+/* field in set id: a hash map keyed by {id, the zero-padded string}. */
+static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
+					  __u32 id)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_IN);
+	return fc_str__set(c, svi, map, ksz, FC_KEY_IN, id);
 }
 
 /* field startswith any member: an LPM trie of {prefixlen, bytes}. */
-static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
+					  __u32 id)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_PREFIX);
+	return fc_str__set(c, svi, map, ksz, FC_KEY_PREFIX, id);
 }
 
 /* field endswith any member: an LPM trie over reversed strings. */
-static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz)
+static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
+					  __u32 id)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_SUFFIX);
+	return fc_str__set(c, svi, map, ksz, FC_KEY_SUFFIX, id);
 }
 
 static long fc_contains__step(__u32 i, void *data)

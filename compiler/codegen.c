@@ -269,31 +269,61 @@ static const struct split_set *set_by_id(const struct split_result *sr, int id)
 	return NULL;
 }
 
-/* Key size of a set map; 0 when a member is too long for the kernel. */
-static unsigned set_key_size(const struct split_set *s)
+/*
+ * Set maps. A program may use at most 64 maps (the verifier's
+ * MAX_USED_MAPS), and one fc_x_open program of a large rule set checks
+ * far more lists than that, so sets do not get a map each: all sets of a
+ * kind share one map, and each key starts with its set's id:
+ *
+ *   fc_sets_in       hash       {u32 id, string zero-padded to cap bytes}
+ *   fc_sets_prefix   LPM trie   {u32 prefixlen, u32 id, first n bytes}
+ *   fc_sets_suffix   LPM trie   {u32 prefixlen, u32 id, last n bytes reversed}
+ *
+ * with prefixlen = 32 + 8 * n, so an LPM match always covers the id. cap
+ * is the kind's longest member (+1 for the hash key's terminator),
+ * rounded to 8. A set with a member longer than the kernel handles gets
+ * no entries and its checks are MAYBE.
+ */
+
+/* The string capacity a set needs; 0 when a member is too long. */
+static unsigned set_cap(const struct split_set *s)
 {
-	if (s->match == KM_STR_IN) {
-		if (s->max_len + 1 > CG_KEY_MAX)
-			return 0;
-		return round8(s->max_len + 1);
+	unsigned need = s->match == KM_STR_IN ? s->max_len + 1 : (s->max_len ? s->max_len : 1);
+
+	return need > CG_KEY_MAX ? 0 : round8(need);
+}
+
+static const char *set_map_name(enum kx_match kind)
+{
+	return kind == KM_STR_IN ? "fc_sets_in" : kind == KM_STR_PREFIX ? "fc_sets_prefix"
+									 : "fc_sets_suffix";
+}
+
+/* The capacity of kind's shared map: the largest of its sets' (8 if none). */
+static unsigned kind_cap(const struct split_result *sr, enum kx_match kind)
+{
+	unsigned cap = 8;
+
+	for (size_t i = 0; i < sr->sets.n; i++) {
+		const struct split_set *s = sr->sets.v[i];
+		unsigned c = s->match == kind ? set_cap(s) : 0;
+		cap = c > cap ? c : cap;
 	}
-	if (s->max_len > CG_KEY_MAX)
-		return 0;
-	return 4 + round8(s->max_len ? s->max_len : 1);
+	return cap;
 }
 
 void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
 {
 	for (size_t i = 0; i < sr->sets.n; i++) {
 		const struct split_set *s = sr->sets.v[i];
+		if (!set_cap(s))
+			continue; /* too long for the kernel: its checks are MAYBE */
 		struct cg_set_info *si = ARENA_NEW(a, struct cg_set_info);
-		unsigned ks = set_key_size(s);
-
-		si->map_name = arena_printf(a, "fc_set_%d", s->id);
+		si->map_name = set_map_name(s->match);
+		si->id = (unsigned)s->id;
 		si->kind = s->match;
-		/* an oversized set keeps a map (checks on it are MAYBE) */
-		si->key_size = ks ? ks : (s->match == KM_STR_IN ? 8 : 12);
-		si->max_entries = s->nstrs ? s->nstrs : 1;
+		si->cap = kind_cap(sr, s->match);
+		si->key_size = (s->match == KM_STR_IN ? 4 : 8) + si->cap;
 		si->strs = s->strs;
 		si->nstrs = s->nstrs;
 		vec_push(a, out, si);
@@ -303,20 +333,23 @@ void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
 bool cg_set_key(const struct cg_set_info *s, const char *str, uint8_t *key)
 {
 	size_t n = strlen(str);
+	uint32_t id = s->id;
 
 	memset(key, 0, s->key_size);
 	if (s->kind == KM_STR_IN) {
-		if (n + 1 > s->key_size)
+		if (n + 1 > s->cap)
 			return false;
-		memcpy(key, str, n);
+		memcpy(key, &id, 4);
+		memcpy(key + 4, str, n);
 		return true;
 	}
-	if (n > s->key_size - 4)
+	if (n > s->cap)
 		return false;
-	uint32_t bits = (uint32_t)n * 8;
+	uint32_t bits = 32 + (uint32_t)n * 8;
 	memcpy(key, &bits, 4); /* host order, as the kernel's LPM key */
+	memcpy(key + 4, &id, 4);
 	for (size_t i = 0; i < n; i++)
-		key[4 + i] = (uint8_t)(s->kind == KM_STR_SUFFIX ? str[n - 1 - i] : str[i]);
+		key[8 + i] = (uint8_t)(s->kind == KM_STR_SUFFIX ? str[n - 1 - i] : str[i]);
 	return true;
 }
 
@@ -576,7 +609,6 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 	case KM_STR_PREFIX:
 	case KM_STR_SUFFIX: {
 		const struct split_set *s = k->set_id >= 0 ? set_by_id(g->sr, k->set_id) : NULL;
-		unsigned ks;
 		if (!s) {
 			if (k->match != KM_STR_IN || !k->nstrs)
 				return false;
@@ -597,13 +629,12 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 			sb_puts(b, "FC_FALSE");
 			return true;
 		}
-		ks = set_key_size(s);
-		if (!ks)
+		if (!set_cap(s))
 			return false;
 		const char *fn = k->match == KM_STR_IN ? "in" : k->match == KM_STR_PREFIX ? "prefix"
 											  : "suffix";
-		sb_printf(b, "fc_str__%s(c, %s, &fc_set_%d, %u)", fn, sv, s->id,
-			  k->match == KM_STR_IN ? ks : ks - 4);
+		sb_printf(b, "fc_str__%s(c, %s, &%s, %u, %d)", fn, sv, set_map_name(s->match),
+			  kind_cap(g->sr, s->match), s->id);
 		return true;
 	}
 	case KM_STR_CONTAINS:
@@ -1191,25 +1222,39 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	sb_free(&g.lits);
 	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 
-	/* sets */
+	/* sets: one shared map per kind (see cg_sets), sized for all members */
 	struct vec sets = { 0 };
 	cg_sets(a, sr, &sets);
-	for (size_t i = 0; i < sets.n; i++) {
-		const struct cg_set_info *s = sets.v[i];
-		sb_printf(out, "/* set %s: %u strings, %s */\n", s->map_name, s->nstrs,
-			  s->kind == KM_STR_IN ? "in" : s->kind == KM_STR_PREFIX ? "startswith"
-										: "endswith (reversed)");
+	static const enum kx_match kinds[] = { KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX };
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		unsigned nsets = 0, nstrs = 0, key_size = 0;
+		for (size_t i = 0; i < sets.n; i++) {
+			const struct cg_set_info *s = sets.v[i];
+			if (s->kind != kinds[k])
+				continue;
+			nsets++;
+			nstrs += s->nstrs;
+			key_size = s->key_size;
+		}
+		if (!nsets)
+			continue;
+		sb_printf(out, "/* %u %s sets, %u strings; key {%s} */\n", nsets,
+			  kinds[k] == KM_STR_IN ? "in" : kinds[k] == KM_STR_PREFIX ? "startswith"
+										  : "endswith",
+			  nstrs, kinds[k] == KM_STR_IN ? "u32 set id, string" :
+			  kinds[k] == KM_STR_PREFIX ? "u32 prefixlen, u32 set id, bytes"
+						    : "u32 prefixlen, u32 set id, reversed bytes");
 		sb_puts(out, "struct {\n");
-		if (s->kind == KM_STR_IN) {
+		if (kinds[k] == KM_STR_IN) {
 			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_HASH);\n");
 		} else {
 			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_LPM_TRIE);\n");
 			sb_puts(out, "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n");
 		}
-		sb_printf(out, "\t__uint(max_entries, %u);\n", s->max_entries);
-		sb_printf(out, "\t__uint(key_size, %u);\n", s->key_size);
+		sb_printf(out, "\t__uint(max_entries, %u);\n", nstrs ? nstrs : 1);
+		sb_printf(out, "\t__uint(key_size, %u);\n", key_size);
 		sb_puts(out, "\t__uint(value_size, 1);\n");
-		sb_printf(out, "} %s SEC(\".maps\");\n\n", s->map_name);
+		sb_printf(out, "} %s SEC(\".maps\");\n\n", set_map_name(kinds[k]));
 	}
 
 	/* run-time settings */

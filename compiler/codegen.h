@@ -9,7 +9,7 @@
  *   #define FC_LIT_BYTES, FC_LITERALS     the checks' string literals, by
  *                                        offset (fc_lit[] in the templates)
  *   #include "fc_probe.bpf.h"            maps, struct fc_scratch, helpers
- *   fc_set_<id> maps                     one per split_result set
+ *   fc_sets_in/_prefix/_suffix maps      all sets of a kind, keyed by set id
  *   const volatile __u8 fc_rule_enabled[n]    .rodata, rules' enabled flags
  *   const volatile __u8 fc_interesting[FC_SC__COUNT]  syscalls with a rule
  *   fc_rule_<i>[_<syscall>](c)           one BPF global function per
@@ -65,10 +65,11 @@ struct cg_options {
 
 /* One set map, for the loader and tests. */
 struct cg_set_info {
-	const char *map_name; /* "fc_set_3" */
+	const char *map_name; /* the kind's shared map: "fc_sets_in", ... */
+	unsigned id;          /* the set's id, the first key field */
 	enum kx_match kind;   /* KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX */
+	unsigned cap;         /* string bytes in the key */
 	unsigned key_size;    /* the map's key_size in bytes */
-	unsigned max_entries;
 	const char **strs;    /* members, as written (not reversed) */
 	unsigned nstrs;
 };
@@ -86,7 +87,8 @@ struct cg_result {
 int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_options *o,
 		struct strbuf *out, struct cg_result *res, const char **err);
 
-/* The set maps of sr, in id order (struct cg_set_info *). */
+/* The sets of sr that the kernel checks, in id order (struct cg_set_info *):
+ * the loader puts each member into the set's map. */
 void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out);
 
 /* The key of str in set s, written to key (s->key_size bytes). Returns
