@@ -268,7 +268,10 @@ int live_check_env(void)
 	if (btf_custom()) {
 		/* a path given by hand: say now if it is no BTF at all, rather
 		 * than letting libbpf fail later with a bare errno */
+		libbpf_set_print(libbpf_print); /* its own complaint: kept, not printed */
+		g_log.quiet = true;
 		struct btf *b = btf__parse(btf, NULL);
+		g_log.quiet = false;
 		if (!b) {
 			fprintf(stderr, "falcoc-run: %s: not a BTF file (%s); the probe needs the "
 					"kernel's BTF (/sys/kernel/btf/vmlinux)\n",
