@@ -11,6 +11,7 @@ PKGS=(
 	clang llvm libclang-rt-dev
 	python3 jq
 	sysdig bpftool
+	valgrind util-linux
 )
 
 missing=()

@@ -16,6 +16,7 @@ if nm -an "$run" 2>/dev/null | grep -q __asan_init; then
 	exit 77
 fi
 rules=$corpus/rules/falco_rules.yaml
+vgrules=$(cd "$(dirname "$0")" && pwd)/valgrind_rules.yaml
 fails=0
 vg() { # NAME ARGS...: falcoc-run ARGS under memcheck
 	local name=$1
@@ -37,11 +38,11 @@ vg() { # NAME ARGS...: falcoc-run ARGS under memcheck
 }
 n=0
 for t in "$corpus"/traces/*.scap; do
-	vg "$(basename "$t" .scap)" --replay "$t" -r "$rules"
+	vg "$(basename "$t" .scap)" --replay "$t" -r "$rules" -r "$vgrules"
 	n=$((n + 1))
 done
 [ $n -gt 0 ] || { echo "FAIL: no capture in $corpus/traces"; exit 1; }
-vg json --replay "$corpus/traces/curl_google.scap" -r "$rules" --json --rule-matching all
+vg json --replay "$corpus/traces/curl_google.scap" -r "$rules" -r "$vgrules" --json --rule-matching all
 vg filter --replay "$corpus/traces/curl_google.scap" --filter 'evt.type in (open, openat, connect)' \
 	--print '%evt.num %proc.name %fd.name %evt.args'
 # the replays must have done work: at least one alert somewhere
