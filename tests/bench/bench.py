@@ -242,6 +242,7 @@ def bench_overhead(work):
             ratio_fs.append((got["falcoc"] - base) / (got["falco_style"] - base))
         log("  round %d: %s" % (r + 1, ", ".join("%s %.1f" % (c, got[c]) for c in configs)))
     RESULTS["overhead_ns_per_syscall"] = {c: round(med(per[c]), 1) for c in configs}
+    kprof = {c: kernel_profile(probes[c], n) for c in ("falco_style", "falcoc")}
     DETAILS["overhead"] = {
         "rounds": rounds, "iterations": n, "syscalls_per_iteration": 3,
         "runs_ns_per_syscall": per,
@@ -250,8 +251,56 @@ def bench_overhead(work):
         "falcoc_extra_vs_empty_extra": round(med(ratio_empty), 2) if ratio_empty else None,
         "falcoc_extra_vs_falco_style_extra": round(med(ratio_fs), 2) if ratio_fs else None,
         "userspace_cpu_ns_per_syscall": {c: round(med(cpu[c]), 1) for c in configs[1:]},
+        "workload_plus_userspace_ns_per_syscall": {
+            c: round(med([per[c][i] + cpu[c][i] for i in range(rounds)]), 1) for c in configs[1:]},
+        "kernel_programs": kprof,
         "events_dropped": {c: drops[c] for c in ("falco_style", "falcoc")},
     }
+
+
+def prog_ids(pid):
+    """Ids of the BPF programs process pid holds (from fdinfo; links skipped)."""
+    ids = []
+    for fd in os.listdir("/proc/%d/fdinfo" % pid):
+        try:
+            with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+                info = f.read()
+        except OSError:
+            continue
+        m = re.search(r"^prog_id:\s*(\d+)", info, re.M)
+        if m and "link_id:" not in info:
+            ids.append(m.group(1))
+    return ids
+
+
+def kernel_profile(probe, n):
+    """One extra workload run with kernel.bpf_stats_enabled=1: run count
+    and ns per run of each program that ran (tail calls are counted in the
+    program that made them). Not part of the timed rounds: the statistics
+    cost a little themselves."""
+    knob = "/proc/sys/kernel/bpf_stats_enabled"
+    if not shutil.which("bpftool") or not os.access(knob, os.W_OK):
+        return "not measured (needs bpftool and %s)" % knob
+    d = falcoc_run(probe, [], "0", "profile")
+    try:
+        with open(knob, "w") as f:
+            f.write("1")
+        workload(n)
+        out = {}
+        for pid in prog_ids(d.p.pid):
+            r = run(["bpftool", "prog", "show", "id", pid, "-j"])
+            try:
+                o = json.loads(r.stdout)
+            except ValueError:
+                continue
+            if o.get("run_cnt"):
+                out[o["name"]] = {"runs": o["run_cnt"],
+                                  "ns_per_run": round(o["run_time_ns"] / o["run_cnt"], 1)}
+        return out
+    finally:
+        with open(knob, "w") as f:
+            f.write("0")
+        d.stop()
 
 
 # ---------------------------------------------------------------- events
@@ -377,17 +426,19 @@ def bench_compile(work):
 
 # ---------------------------------------------------------------- storm
 
-STATS_RE = re.compile(r"falcoc-run: stats: events (\d+) .*?ring full (\d+),")
+STATS_RE = re.compile(r"falcoc-run: stats: events (\d+) \(\+\d+\), alerts (\d+), .*?ring full (\d+),")
 
 
 def last_stats(d):
+    """(events received, alerts, ring-full drops) of the last stats line."""
     m = STATS_RE.findall(d.err())
-    return (int(m[-1][0]), int(m[-1][1])) if m else None
+    return tuple(int(x) for x in m[-1]) if m else None
 
 
 def storm_step(d, rate, secs):
-    """One step: storm at rate for secs; returns (achieved rate, events
-    received, ring_full added)."""
+    """One step: storm at rate for secs; returns (achieved rate, storm
+    alerts, ring_full added). Every storm open is one alert, so alerts
+    count the storm's events even when other processes add events."""
     before = None
     t_end = time.time() + 3
     while before is None and time.time() < t_end:
@@ -401,16 +452,18 @@ def storm_step(d, rate, secs):
     m = re.search(r"rate ([0-9.]+)/s", r.stdout)
     if r.returncode or not m:
         raise RuntimeError("bench_storm failed: %s" % (r.stdout + r.stderr)[-300:])
-    # drained when two stats lines in a row show no new event
-    prev, t_end = None, time.time() + 10
+    n = int(re.search(r"storm: (\d+) opens", r.stdout).group(1))
+    # drained once every open is an alert or a drop, or when nothing
+    # moves any more (a drop of another event stands for a lost open)
+    prev, t_end = None, time.time() + 15
     while time.time() < t_end:
-        time.sleep(0.3)
+        time.sleep(0.2)
         now = last_stats(d)
-        if now == prev:
+        if now[1] - before[1] + now[2] - before[2] >= n or (prev and now[1:] == prev[1:]):
             break
         prev = now
     after = last_stats(d)
-    return float(m.group(1)), after[0] - before[0], after[1] - before[1]
+    return float(m.group(1)), after[1] - before[1], after[2] - before[2]
 
 
 def storm_search(probe, cpus, secs):
@@ -422,7 +475,7 @@ def storm_search(probe, cpus, secs):
         rate = 20000
         while rate <= 2560000:
             got, recv, full = storm_step(d, rate, secs)
-            steps.append({"asked": rate, "rate": round(got), "received": recv, "ring_full": full})
+            steps.append({"asked": rate, "rate": round(got), "alerts": recv, "ring_full": full})
             if full:
                 hi_rate = rate
                 break
@@ -433,7 +486,7 @@ def storm_search(probe, cpus, secs):
         if hi_rate is None and lo_rate:
             # no drop at the paced rates: one unpaced storm
             got, recv, full = storm_step(d, 0, secs)
-            steps.append({"asked": 0, "rate": round(got), "received": recv, "ring_full": full})
+            steps.append({"asked": 0, "rate": round(got), "alerts": recv, "ring_full": full})
             if full:
                 hi_rate = max(int(got), lo_rate + 1)
             else:
@@ -443,7 +496,7 @@ def storm_search(probe, cpus, secs):
             if hi_rate - lo_rate < 0.1 * hi_rate:
                 break
             got, recv, full = storm_step(d, mid, secs)
-            steps.append({"asked": mid, "rate": round(got), "received": recv, "ring_full": full})
+            steps.append({"asked": mid, "rate": round(got), "alerts": recv, "ring_full": full})
             if full:
                 hi_rate = mid
             else:
