@@ -49,6 +49,9 @@ refuse btf-missing "exposes no BTF (/nonexistent/vmlinux" "$run" --btf /nonexist
 refuse btf-env "exposes no BTF (/nonexistent/vmlinux" env FALCOC_RUN_BTF=/nonexistent/vmlinux "$run" storm.o
 refuse btf-garbage "not a BTF file" "$run" --btf /etc/hostname storm.o
 refuse btf-replay-only "need a probe" "$run" --btf /sys/kernel/btf/vmlinux --replay x.scap -r x.yaml
+for bad in 0 -1 abc 1e9 ''; do
+	refuse "interval-'$bad'" "stats-interval: seconds in (0, 86400]" "$run" --stats-interval "$bad" storm.o
+done
 start control --btf /sys/kernel/btf/vmlinux -o /dev/null storm.o && { kill -INT "$pid"; wait "$pid"; }
 
 # ---- a probe from another falcoc ----
