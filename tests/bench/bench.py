@@ -480,6 +480,7 @@ def storm_step(d, rate, secs):
         raise RuntimeError("no stats line from falcoc-run --stats-interval")
     path = "/tmp/fc_storm/bench"
     argv = [tool("tests/bench/bench_storm"), path, str(rate), str(secs)]
+    ticks0 = d.cpu_ticks()
     r = run(["taskset", "-c", "1"] + argv if d.storm_cpus else argv)
     m = re.search(r"rate ([0-9.]+)/s", r.stdout)
     if r.returncode or not m:
@@ -495,19 +496,26 @@ def storm_step(d, rate, secs):
             break
         prev = now
     after = last_stats(d)
-    return float(m.group(1)), after[1] - before[1], after[2] - before[2]
+    # falcoc-run's CPU time per storm event: its capacity, whatever the
+    # generator managed (a figure the machine's noise barely moves)
+    alerts = after[1] - before[1]
+    d.last_cpu_ns_per_event = ((d.cpu_ticks() - ticks0) * 1e9 / os.sysconf("SC_CLK_TCK") / alerts
+                               if alerts else None)
+    return float(m.group(1)), alerts, after[2] - before[2]
 
 
 def storm_search(probe, cpus, secs):
     d = falcoc_run(probe, ["--stats-interval", "0.1"], cpus, "falcoc-run (%s)" % cpus)
     d.storm_cpus = cpus == "0"
+    d.last_cpu_ns_per_event = None
     steps = []
     try:
         best, lo_rate, hi_rate = 0.0, 0, None
         rate = 20000
         while rate <= 2560000:
             got, recv, full = storm_step(d, rate, secs)
-            steps.append({"asked": rate, "rate": round(got), "alerts": recv, "ring_full": full})
+            steps.append({"asked": rate, "rate": round(got), "alerts": recv, "ring_full": full,
+                          "runtime_cpu_ns_per_event": round(d.last_cpu_ns_per_event or 0, 1)})
             if full:
                 hi_rate = rate
                 break
@@ -518,7 +526,8 @@ def storm_search(probe, cpus, secs):
         if hi_rate is None and lo_rate:
             # no drop at the paced rates: one unpaced storm
             got, recv, full = storm_step(d, 0, secs)
-            steps.append({"asked": 0, "rate": round(got), "alerts": recv, "ring_full": full})
+            steps.append({"asked": 0, "rate": round(got), "alerts": recv, "ring_full": full,
+                          "runtime_cpu_ns_per_event": round(d.last_cpu_ns_per_event or 0, 1)})
             if full:
                 hi_rate = max(int(got), lo_rate + 1)
             else:
@@ -528,7 +537,8 @@ def storm_search(probe, cpus, secs):
             if hi_rate - lo_rate < 0.1 * hi_rate:
                 break
             got, recv, full = storm_step(d, mid, secs)
-            steps.append({"asked": mid, "rate": round(got), "alerts": recv, "ring_full": full})
+            steps.append({"asked": mid, "rate": round(got), "alerts": recv, "ring_full": full,
+                          "runtime_cpu_ns_per_event": round(d.last_cpu_ns_per_event or 0, 1)})
             if full:
                 hi_rate = mid
             else:
@@ -562,7 +572,16 @@ def bench_storm(work):
             log("  storm %s run %d: %.0f events/s without drops%s" %
                 (key, i + 1, best, " (generator-bound: no drop at its top rate)" if bound else ""))
         res[key] = round(med(bests))
-        det[key] = {"falcoc_run_cpus": cpus, "runs": runs}
+        # the busiest step without drops of each run: falcoc-run's CPU per
+        # event there, and the rate one CPU could sustain at that cost
+        cost = []
+        for x in runs:
+            clean = [st for st in x["steps"] if not st["ring_full"] and st["runtime_cpu_ns_per_event"]]
+            if clean:
+                cost.append(max(clean, key=lambda st: st["alerts"])["runtime_cpu_ns_per_event"])
+        det[key] = {"falcoc_run_cpus": cpus, "runs": runs,
+                    "runtime_cpu_ns_per_event": round(med(cost), 1) if cost else None,
+                    "one_cpu_capacity_events_per_s": round(1e9 / med(cost)) if cost else None}
     RESULTS["max_events_per_s_no_drop"] = res
     DETAILS["storm"] = dict(det, step_seconds=secs, rules="tests/bench/storm_rules.yaml",
                             note="1cpu: falcoc-run on CPU 0, generator on CPU 1; 2cpu: "
