@@ -40,7 +40,7 @@ for sig in INT TERM KILL; do
 	read -r kind id < <(grep '^prog ' "ids-$sig")
 	[ -n "${id:-}" ] && { alive prog "$id" || fail "$sig: prog $id not visible to bpftool"; }
 	# the signal lands in the middle of a storm: the drain must still end
-	"$storm" /tmp/fc_storm/life 0 1 >/dev/null &
+	"$storm" /tmp/fc_storm/life-$$ 0 1 >/dev/null &
 	spid=$!
 	sleep 0.3
 	kill -"$sig" "$pid"
@@ -70,5 +70,5 @@ for sig in INT TERM KILL; do
 	wait "$pid" || fail "SIG$sig: the second runtime: exit $?"
 	rm -f "$marker"
 done
-rm -f rt-*.alerts # tens of MB of storm alerts
+rm -f rt-*.alerts /tmp/fc_storm/life-$$ # tens of MB of storm alerts
 finish

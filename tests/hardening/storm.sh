@@ -13,15 +13,16 @@
 . "$(dirname "$0")/common.sh"
 need_bpf
 storm_probe
-rm -f /tmp/fc_storm/s /tmp/fc_storm/marker-*
+# a path of our own: another storm on the machine must not count here
+target=/tmp/fc_storm/s-$$
 
 start rt --stats-interval 0.5 --stats st.json -o alerts.txt storm.o || finish
 # the first storm with the consumer stopped: nothing drains the rings
 kill -STOP "$pid"
-"$storm" /tmp/fc_storm/s 0 1.5 >storm1.out || fail "storm generator: $(cat storm1.out)"
+"$storm" "$target" 0 1.5 >storm1.out || fail "storm generator: $(cat storm1.out)"
 kill -CONT "$pid"
 # the second while it runs: it may or may not keep up, both are fine
-"$storm" /tmp/fc_storm/s 0 1.5 >storm2.out || fail "storm generator: $(cat storm2.out)"
+"$storm" "$target" 0 1.5 >storm2.out || fail "storm generator: $(cat storm2.out)"
 kill -0 "$pid" 2>/dev/null || fail "falcoc-run died during the storm: $(tail -5 rt.err)"
 
 # the periodic line reports the drops while it runs
@@ -44,7 +45,7 @@ grep -q '^falcoc-run: [0-9]* events, [0-9]* alerts; lost [1-9][0-9]* (ring full 
 
 n1=$(sed -n 's/^storm: \([0-9]*\) opens.*/\1/p' storm1.out)
 n2=$(sed -n 's/^storm: \([0-9]*\) opens.*/\1/p' storm2.out)
-got=$(grep -c '^[0-9:.]*: Notice storm open (file=/tmp/fc_storm/s ' alerts.txt)
+got=$(grep -c "^[0-9:.]*: Notice storm open (file=$target " alerts.txt)
 bad=$(grep -vc '^[0-9:.]*: Notice storm open (file=/tmp/fc_storm/' alerts.txt)
 [ "$bad" = 0 ] || fail "$bad alert lines that are not storm alerts (broken lines?)"
 all=$(wc -l <alerts.txt)
@@ -76,5 +77,5 @@ check(0 <= k["sent"] - s["events_received"] <= 16,
 check(s["alerts"] == int(sys.argv[6]), "stats alerts %d, %s lines" % (s["alerts"], sys.argv[6]))
 sys.exit(0 if ok else 1)
 PY
-rm -f alerts.txt "$marker"
+rm -f alerts.txt "$marker" "$target"
 finish
