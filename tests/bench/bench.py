@@ -294,6 +294,8 @@ def kernel_profile(probe, n):
     knob = "/proc/sys/kernel/bpf_stats_enabled"
     if not shutil.which("bpftool") or not os.access(knob, os.W_OK):
         return "not measured (needs bpftool and %s)" % knob
+    with open(knob) as f:
+        before = f.read().strip() or "0"
     d = falcoc_run(probe, [], "0", "profile")
     try:
         with open(knob, "w") as f:
@@ -312,7 +314,7 @@ def kernel_profile(probe, n):
         return out
     finally:
         with open(knob, "w") as f:
-            f.write("0")
+            f.write(before)  # as it was: someone else may use it
         d.stop()
 
 
