@@ -212,6 +212,31 @@ static void report_load_failure(int err)
 
 /* ---- environment ---- */
 
+#define LIVE_KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+static const char *g_btf_path; /* live_set_btf_path(); NULL: env or kernel */
+
+void live_set_btf_path(const char *path)
+{
+	g_btf_path = path && *path ? path : NULL;
+}
+
+/* The BTF to check and relocate against: --btf, else $FALCOC_RUN_BTF
+ * (for tests), else the kernel's. */
+static const char *btf_path(void)
+{
+	const char *env = getenv("FALCOC_RUN_BTF");
+
+	if (g_btf_path)
+		return g_btf_path;
+	return env && *env ? env : LIVE_KERNEL_BTF;
+}
+
+static bool btf_custom(void)
+{
+	return strcmp(btf_path(), LIVE_KERNEL_BTF) != 0;
+}
+
 int live_check_env(void)
 {
 	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */
@@ -232,16 +257,28 @@ int live_check_env(void)
 		fprintf(stderr, "falcoc-run: loading BPF needs root or CAP_BPF+CAP_PERFMON\n");
 		return 2;
 	}
-	/* FALCOC_RUN_BTF: another path to check, for tests */
-	const char *btf = getenv("FALCOC_RUN_BTF");
-	if (!btf || !*btf)
-		btf = "/sys/kernel/btf/vmlinux";
+	const char *btf = btf_path();
 	if (access(btf, R_OK) != 0) {
 		fprintf(stderr,
 			"falcoc-run: this kernel exposes no BTF (%s: %s); the probe needs a kernel "
 			"built with CONFIG_DEBUG_INFO_BTF=y\n",
 			btf, strerror(errno));
 		return 2;
+	}
+	if (btf_custom()) {
+		/* a path given by hand: say now if it is no BTF at all, rather
+		 * than letting libbpf fail later with a bare errno */
+		libbpf_set_print(libbpf_print); /* its own complaint: kept, not printed */
+		g_log.quiet = true;
+		struct btf *b = btf__parse(btf, NULL);
+		g_log.quiet = false;
+		if (!b) {
+			fprintf(stderr, "falcoc-run: %s: not a BTF file (%s); the probe needs the "
+					"kernel's BTF (/sys/kernel/btf/vmlinux)\n",
+				btf, strerror(errno));
+			return 2;
+		}
+		btf__free(b);
 	}
 	return 0;
 }
@@ -368,8 +405,10 @@ struct live *live_open(const char *path, bool verbose)
 
 	if (read_meta(lv))
 		goto fail;
+	/* a BTF path given by hand serves CO-RE too, not just the check */
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = btf_custom() ? btf_path() : NULL);
 	g_log.quiet = true;
-	lv->obj = bpf_object__open_file(path, NULL);
+	lv->obj = bpf_object__open_file(path, &oopts);
 	g_log.quiet = false;
 	if (!lv->obj) {
 		int err = -errno;

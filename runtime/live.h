@@ -34,6 +34,12 @@ struct live_meta_file {
 	size_t len;
 };
 
+/* Use the BTF at path instead of the kernel's (/sys/kernel/btf/vmlinux):
+ * live_check_env() checks it and live_open() hands it to libbpf for CO-RE
+ * relocations (btf_custom_path). Also $FALCOC_RUN_BTF; NULL: the default.
+ * Tests point it elsewhere to simulate a kernel without BTF. */
+void live_set_btf_path(const char *path);
+
 /* Exit 2 with a message when this process may not load BPF (root or
  * CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON) or the kernel has no BTF. */
 int live_check_env(void);

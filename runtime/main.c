@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -68,6 +69,8 @@ struct run_opts {
 	bool default_probe;    /* no probe given: the stdlib probe */
 	char **cmd;            /* -- CMD ARGS, NULL-terminated */
 	const char *stats_path;
+	double stats_interval; /* live: seconds between stats lines, 0 none */
+	const char *btf_path;  /* live: BTF instead of the kernel's */
 	bool verbose;
 	struct vec rules_files;
 	const char *filter, *print;
@@ -119,6 +122,9 @@ static void usage(FILE *f)
 		"  -- CMD ARGS           live: run CMD once ready, stop when it exits and the buffers\n"
 		"                        are drained; the exit status is CMD's\n"
 		"  --stats FILE          live: write counters as JSON at exit\n"
+		"  --stats-interval S    live: print a stats line (events, alerts, drops) on stderr\n"
+		"                        every S seconds\n"
+		"  --btf PATH            live: use this BTF file instead of /sys/kernel/btf/vmlinux\n"
 		"  -v, --verbose         live: show libbpf's debug output\n"
 		"  --replay FILE         read events from a .scap capture (gzip or plain)\n"
 		"  -r, --rules FILE      load a Falco rules file (repeatable; one namespace)\n"
@@ -754,6 +760,41 @@ static int fill_sets(struct run *run)
 	return 0;
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --stats-interval: one line on stderr with the totals so far and what
+ * changed since the last line, so a storm's losses show while it lasts
+ * (no silent loss), not only at exit. */
+struct stats_tick {
+	double next;
+	uint64_t received, ring_full;
+};
+
+static void stats_line(struct run *run, struct stats_tick *t)
+{
+	uint64_t k[FC_STAT__COUNT];
+	bool have_k = live_read_stats(run->lv, k) == 0;
+	uint64_t full = have_k ? k[FC_STAT_RING_FULL] : 0;
+	uint64_t lost = full + run->undecodable + run->no_ext;
+
+	fprintf(stderr,
+		"falcoc-run: stats: events %llu (+%llu), alerts %llu, lost %llu (ring full %llu, "
+		"+%llu; undecodable %llu; without extensions %llu), truncated %llu%s\n",
+		(unsigned long long)run->received, (unsigned long long)(run->received - t->received),
+		(unsigned long long)run->alerts, (unsigned long long)lost, (unsigned long long)full,
+		(unsigned long long)(full - t->ring_full), (unsigned long long)run->undecodable,
+		(unsigned long long)run->no_ext,
+		(unsigned long long)(have_k ? k[FC_STAT_TRUNCATED] : 0),
+		have_k ? "" : " (kernel counters unreadable)");
+	t->received = run->received;
+	t->ring_full = full;
+}
+
 static int cmd_status_of(int ws)
 {
 	if (WIFEXITED(ws))
@@ -825,8 +866,13 @@ static int live_run(struct run *run)
 		}
 	}
 
+	struct stats_tick tick = { mono_s() + run->o.stats_interval, 0, 0 };
 	while (!g_stop) {
 		err = live_poll(run->lv, 100);
+		if (run->o.stats_interval > 0 && mono_s() >= tick.next) {
+			stats_line(run, &tick);
+			tick.next = mono_s() + run->o.stats_interval;
+		}
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "falcoc-run: polling ring buffers: %s\n", strerror(-err));
 			rc = 2;
@@ -941,11 +987,13 @@ static int parse_args(struct run *run, int argc, char **argv)
 {
 	enum {
 		O_REPLAY = 256, O_JSON, O_ISO, O_MATCH, O_DIS_RULE, O_DIS_TAG, O_PRIO, O_FILTER, O_PRINT,
-		O_STATS,
+		O_STATS, O_STATS_INTERVAL, O_BTF,
 	};
 	static const struct option opts[] = {
 		{ "replay", required_argument, NULL, O_REPLAY },
 		{ "stats", required_argument, NULL, O_STATS },
+		{ "stats-interval", required_argument, NULL, O_STATS_INTERVAL },
+		{ "btf", required_argument, NULL, O_BTF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, O_JSON },
@@ -978,6 +1026,18 @@ static int parse_args(struct run *run, int argc, char **argv)
 		switch (c) {
 		case O_REPLAY: o->replay = optarg; break;
 		case O_STATS: o->stats_path = optarg; break;
+		case O_STATS_INTERVAL: {
+			char *end;
+			o->stats_interval = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->stats_interval > 0) ||
+			    o->stats_interval > 86400) {
+				fprintf(stderr, "falcoc-run: --stats-interval: seconds in (0, 86400], "
+						"not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case O_BTF: o->btf_path = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'r': vec_push(&run->arena, &o->rules_files, optarg); break;
 		case O_JSON: o->json = true; break;
@@ -1034,8 +1094,9 @@ static int parse_args(struct run *run, int argc, char **argv)
 		}
 		return 0;
 	}
-	if (o->cmd || o->stats_path) {
-		fprintf(stderr, "falcoc-run: -- CMD and --stats need a probe (live mode)\n");
+	if (o->cmd || o->stats_path || o->stats_interval > 0 || o->btf_path) {
+		fprintf(stderr, "falcoc-run: -- CMD, --stats, --stats-interval and --btf need a probe "
+				"(live mode)\n");
 		return 2;
 	}
 	if (!o->replay) {
@@ -1068,6 +1129,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	if (run.o.probe) {
+		live_set_btf_path(run.o.btf_path);
 		rc = live_check_env();
 		if (rc) {
 			if (run.o.default_probe)

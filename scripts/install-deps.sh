@@ -11,6 +11,7 @@ PKGS=(
 	clang llvm libclang-rt-dev
 	python3 jq
 	sysdig bpftool
+	valgrind util-linux
 	linux-headers-amd64 # kmod: kbuild (tests/kmod/run_kbuild.sh builds kmod/fcf as kernel code)
 )
 

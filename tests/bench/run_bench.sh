@@ -10,7 +10,7 @@ build=${1:?usage: run_bench.sh BUILD_DIR [N]}
 n=${2:-50}
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${FALCOC_CORPUS:-$here/../../../shared/corpus}
-bin=$build/tests/bench_lint
+bin=$build/tests/bench/bench_lint
 [ -x "$bin" ] || { echo "run_bench.sh: $bin not built" >&2; exit 2; }
 for f in "$corpus/rules/falco_rules.yaml" "$corpus/rules/falco_rules-1.0.1.yaml"; do
 	[ -f "$f" ] || continue

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # run_fuzz.sh BUILD_DIR [SECONDS] [-- extra libFuzzer flags]
 #
-# Fuzz each target (fuzz_parse, fuzz_yaml, ..., fuzz_fcf) for SECONDS (default 30) on a
+# Fuzz each target (fuzz_parse, fuzz_yaml, fuzz_scap, fuzz_eval, fuzz_fcf) for SECONDS (default 30) on a
 # throw-away copy of its seed corpus plus the saved regressions, with its
 # dictionary. Crash, leak, timeout and OOM inputs are saved under
 # BUILD_DIR/fuzz-artifacts/<target>/ and the script exits 1 if any target

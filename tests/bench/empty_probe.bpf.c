@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Dual MIT/GPL */
+/*
+ * empty_probe: the floor of the overhead benchmark. One tp_btf program
+ * on sys_enter and one on sys_exit, both doing nothing, so what they
+ * cost is the price of having any probe on the raw syscall tracepoints
+ * (the BTF trampoline and the program call), nothing else.
+ * No headers: a tp_btf program needs no kernel types to return 0.
+ */
+#define SEC(name) __attribute__((section(name), used))
+
+SEC("tp_btf/sys_enter")
+int fc_bench_enter(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int fc_bench_exit(void *ctx)
+{
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
