@@ -765,10 +765,16 @@ static __always_inline void fc_task__comm_slot(struct fc_scratch *c, __u32 slot,
 	c->sv[svi & (FC_NSV - 1)].len = n - 1;
 }
 
-/* Fill c->task (and the comm string views) from the current task. */
+/*
+ * Fill c->task (and the comm string views) from the current task. This
+ * runs for every event before the filter, so it reads through the BTF
+ * pointer of bpf_get_current_task_btf(): plain loads the verifier turns
+ * into fault-tolerant ones, instead of one bpf_probe_read_kernel() call
+ * per field (about twenty of them, which cost more than the filter).
+ */
 FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t = bpf_get_current_task_btf();
 	struct task_struct *p;
 	struct fc_task *ft;
 	__u32 level;
@@ -776,26 +782,27 @@ FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 	if (!c)
 		return 0;
 	ft = &c->task;
-	ft->pid = BPF_CORE_READ(t, tgid);
-	c->tid = BPF_CORE_READ(t, pid);
-	ft->uid = BPF_CORE_READ(t, cred, euid.val);
-	ft->gid = BPF_CORE_READ(t, cred, egid.val);
+	ft->pid = t->tgid;
+	c->tid = t->pid;
+	ft->uid = t->cred->euid.val;
+	ft->gid = t->cred->egid.val;
 	ft->loginuid = (__u32)-1;
 	if (bpf_core_field_exists(t->loginuid))
-		ft->loginuid = BPF_CORE_READ(t, loginuid.val);
+		ft->loginuid = t->loginuid.val;
 	ft->flags = 0;
-	level = BPF_CORE_READ(t, thread_pid, level);
+	level = t->thread_pid->level;
 	if (level > 0)
 		ft->flags |= FC_TASK_IN_CONTAINER;
 	ft->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(ft->comm, sizeof(ft->comm));
+	__builtin_memcpy(ft->comm, t->comm, sizeof(ft->comm));
+	ft->comm[FC_COMM_LEN - 1] = 0;
 	fc_task__comm_slot(c, FC_SLOT_COMM, FC_SV_COMM, ft->comm);
 
-	p = BPF_CORE_READ(t, real_parent);
-	ft->ppid = BPF_CORE_READ(p, tgid);
+	p = t->real_parent;
+	ft->ppid = p->tgid;
 #pragma unroll
 	for (int i = 0; i < FC_MAX_ANCESTORS; i++) {
-		__u64 apid = p ? BPF_CORE_READ(p, tgid) : 0;
+		__u64 apid = p ? p->tgid : 0;
 
 		ft->apid[i] = apid;
 		if (!apid) {
@@ -804,11 +811,12 @@ FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 			c->sv[FC_SV_ANAME1 + i].len = -1;
 			continue;
 		}
-		BPF_CORE_READ_INTO(&ft->acomm[i], p, comm);
+		__builtin_memcpy(ft->acomm[i], p->comm, sizeof(ft->acomm[i]));
+		ft->acomm[i][FC_COMM_LEN - 1] = 0;
 		fc_task__comm_slot(c, FC_SLOT_ACOMM0 + i, FC_SV_ANAME1 + i, ft->acomm[i]);
-		p = BPF_CORE_READ(p, real_parent);
+		p = p->real_parent;
 	}
-	if (p && BPF_CORE_READ(p, tgid) && ft->apid[FC_MAX_ANCESTORS - 1])
+	if (p && p->tgid && ft->apid[FC_MAX_ANCESTORS - 1])
 		ft->flags |= FC_TASK_ANCESTORS_MORE;
 	return 0;
 }
