@@ -61,6 +61,83 @@ struct fcf_value {
 typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
 			    struct fcf_value *out);
 
+/*
+ * THE FETCH CONTRACT: exactly the (field, arg) pairs compiler/kcode.c
+ * emits, and the value the module must return for each. Each value must
+ * equal what the BPF probe computes (bpf-templates/fc_probe.bpf.h,
+ * fc_programs.bpf.h) and sends in the event, since userspace re-checks
+ * with the values in the event (ENGINEERING.md 2.2). "MAYBE" below means
+ * return FCF_FETCH_MAYBE; it is always allowed (sound, only slower).
+ * FCF_FETCH_NONE makes the check FALSE (Falco: a comparison on a field
+ * without value is false): return it only where userspace too sees no
+ * value, when in doubt return MAYBE.
+ *
+ *  field (enum kfield)   arg             value
+ *  KF_PROC_NAME          NULL            STR  task comm (struct fc_task comm)
+ *  KF_PROC_ANAME         "1".."4"        STR  comm of the n-th ancestor,
+ *                                             1 = real_parent (fc_task acomm[n-1]);
+ *                                             MAYBE when there is none / unread
+ *  KF_PROC_PID           NULL            NUM  tgid        (fc_task pid)
+ *  KF_PROC_PPID          NULL            NUM  real_parent tgid (fc_task ppid)
+ *  KF_THREAD_TID         NULL            NUM  pid (thread id)
+ *  KF_USER_UID           NULL            NUM  euid        (fc_task uid, unsigned)
+ *  KF_USER_LOGINUID      NULL            NUM  loginuid as a signed 32-bit value
+ *                                             sign-extended: unset is -1
+ *  KF_GROUP_GID          NULL            NUM  egid        (fc_task gid, unsigned)
+ *  KF_EVT_RAWRES         NULL            NUM  the syscall's return value (s64);
+ *                                             never asked on procexit
+ *  KF_EVT_FAILED         NULL            NUM  1 if the return value < 0, else 0;
+ *                                             never asked on procexit
+ *  KF_EVT_RAWARG         param name      NUM  a numeric parameter of the syscall's
+ *                                             exit event, by its name in
+ *                                             runtime/event_table.def ("flags",
+ *                                             "mode", "fd", "uid"...): the value
+ *                                             pushed in the event (fc_param__val:
+ *                                             signed types sign-extended,
+ *                                             unsigned zero-extended; open flags
+ *                                             are PPM flags incl. O_F_CREATED);
+ *                                             MAYBE when not pushed. Both
+ *                                             evt.arg.X and evt.rawarg.X on a
+ *                                             numeric parameter become this.
+ *  KF_EVT_ARG            param name      STR  a string parameter (PT_FSPATH,
+ *                                             PT_FSRELPATH, PT_CHARBUF) as sent
+ *                                             in the event; MAYBE when the read
+ *                                             failed or was truncated
+ *  KF_EVT_IS_OPEN_READ   NULL            NUM  0/1 as fc_open__is(): PPM flags & 1
+ *  KF_EVT_IS_OPEN_WRITE  NULL            NUM  0/1: PPM flags & 2
+ *  KF_EVT_IS_OPEN_EXEC   NULL            NUM  0/1: (flags & (PPM O_TMPFILE 1<<13 |
+ *                                             O_CREAT bit 2)) && (mode & 0111);
+ *                                             on creat: (mode & 0111) != 0.
+ *                                             Asked on open, openat, openat2
+ *                                             (EXEC also creat) only; MAYBE when
+ *                                             the flags are unknown
+ *  KF_FD_NAME            NULL            STR  as fc_fd__derive_path(): the path
+ *  KF_FD_DIRECTORY       NULL            STR  argument of a successful open-family
+ *  KF_FD_FILENAME        NULL            STR  call when absolute and already
+ *                                             normalised; directory "/etc" of
+ *                                             "/etc/passwd" ("/" for "/bin"),
+ *                                             filename after the last '/';
+ *                                             MAYBE otherwise
+ *  KF_FD_TYPECHAR        NULL            STR  "f" when the probe sets typechar 'f'
+ *                                             (fd.name derived, no O_DIRECTORY),
+ *                                             else MAYBE; asked on open, openat,
+ *                                             openat2, creat only
+ *  KF_FD_DIP             NULL            NUM  connect only: IPv4 destination in
+ *                                             host order (c->dip); MAYBE unless
+ *                                             the sockaddr was read (net_ok)
+ *  KF_FD_DPORT           NULL            NUM  connect only: destination port,
+ *                                             host order (c->dport)
+ *  KF_CONTAINER_ID       NULL            STR  "host" when the task is in the init
+ *                                             pid namespace (FC_TASK_IN_CONTAINER
+ *                                             clear), else MAYBE
+ *
+ * Never asked (the compiler folds or lowers them per syscall): evt.type,
+ * evt.dir, evt.res (-> rawres), fd.type (-> typechar), proc.pname
+ * (-> aname "1"), proc.aname[0] (-> proc.name), fd.sip/fd.sport (-> dip,
+ * dport on connect), fd.l4proto (MAYBE). Strings need not be
+ * NUL-terminated; len <= FCF_MAX_STR, else return MAYBE.
+ */
+
 struct fcf_prog; /* a verified program; opaque */
 
 /*
