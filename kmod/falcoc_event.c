@@ -1063,7 +1063,7 @@ static int param_index(u16 ppme, const char *arg)
 	}
 	switch (ppme) {
 #define PARAM(name, type) name,
-#define PARAMS_NONE NULL
+#define PARAMS_NONE
 #define EVENT(code, sym, dir, evname, cat, flags, np, ...)         \
 	case code: {                                               \
 		static const char *const pn[] = { __VA_ARGS__ NULL }; \
@@ -1118,13 +1118,14 @@ int fck_fetch(void *ctx, unsigned field, const char *arg, struct fcf_value *out)
 		return procexit ? FCF_FETCH_MAYBE : fetch_num(ev->res, out);
 	case KF_EVT_FAILED:
 		return procexit ? FCF_FETCH_MAYBE : fetch_num(ev->res < 0, out);
-	case KF_EVT_ARG:
-	case KF_EVT_RAWARG:
+	case KF_EVT_ARG:	/* a string param, as sent */
+	case KF_EVT_RAWARG:	/* a numeric param, as sent */
 		i = param_index(ev->ppme, arg);
 		if (i < 0 || i >= ev->np)
 			return FCF_FETCH_MAYBE;
-		if (ev->pknown & (1ull << i))
-			return fetch_num((s64)ev->pval[i], out);
+		if (field == KF_EVT_RAWARG)
+			return (ev->pknown & (1ull << i)) ? fetch_num((s64)ev->pval[i], out)
+							  : FCF_FETCH_MAYBE;
 		return fetch_str(&ev->psv[i], out);
 	case KF_EVT_IS_OPEN_READ:
 	case KF_EVT_IS_OPEN_WRITE:
