@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# /init of the qemu kmod test's initramfs (run.sh builds it). Prints
+# everything the host checks between "=== FCK BEGIN x ===" and
+# "=== FCK END x ===" markers on the serial console, then powers off.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+ip link set lo up
+MODE=test
+for a in $(cat /proc/cmdline); do
+	case "$a" in fck_mode=*) MODE=${a#fck_mode=} ;; esac
+done
+
+say() { echo "=== FCK $* ==="; }
+block() { # name file
+	say "BEGIN $1"
+	cat "$2"
+	say "END $1"
+}
+# Wait (up to 60 s under TCG) for falcoc-run to print "ready" in $1.
+wait_ready() {
+	for _ in $(seq 600); do
+		grep -q 'falcoc-run: ready' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+insmod /falcoc.ko && say "INSMOD ok" || say "INSMOD failed"
+
+if [ "$MODE" = bench ]; then
+	N=$(cat /bench_n)
+	/fck_workload bench 2000 >/dev/null
+	none=$(/fck_workload bench "$N")
+	kmod=$(falcoc-run --driver kmod -o /tmp/bk.txt /probe_kmod.o -- /fck_workload bench "$N" 2>/tmp/bk.err)
+	bpf=$(falcoc-run -o /tmp/bb.txt /probe.o -- /fck_workload bench "$N" 2>/tmp/bb.err)
+	say "BENCH none=$none kmod=$kmod bpf=$bpf"
+	block bench-kmod-stderr /tmp/bk.err
+	block bench-bpf-stderr /tmp/bb.err
+	poweroff -f
+fi
+
+# 1. the workload under each driver
+falcoc-run --driver kmod --stats /tmp/kmod.json /probe_kmod.o -- /fck_workload >/tmp/kmod.txt 2>/tmp/kmod.err
+say "RC kmod $?"
+block kmod /tmp/kmod.txt
+block kmod-stderr /tmp/kmod.err
+block kmod-stats /tmp/kmod.json
+falcoc-run --stats /tmp/bpf.json /probe.o -- /fck_workload >/tmp/bpf.txt 2>/tmp/bpf.err
+say "RC bpf $?"
+block bpf /tmp/bpf.txt
+block bpf-stderr /tmp/bpf.err
+block bpf-stats /tmp/bpf.json
+
+# 2. one reader at a time; rmmod refused while the device is open;
+#    the reader killed while a busy workload runs (events in flight);
+#    then rmmod with the workload still running
+falcoc-run --driver kmod /probe_kmod.o -- /fck_workload loop 20 >/dev/null 2>/tmp/loop.err &
+FR=$!
+if wait_ready /tmp/loop.err; then say "LOOP ready"; else say "LOOP not-ready"; fi
+falcoc-run --driver kmod /probe_kmod.o >/dev/null 2>/tmp/second.err
+say "SECOND rc=$?"
+block second-stderr /tmp/second.err
+if rmmod falcoc 2>/dev/null; then say "RMMOD-OPEN unloaded"; else say "RMMOD-OPEN refused"; fi
+sleep 1
+kill -9 $FR
+wait $FR 2>/dev/null
+if rmmod falcoc; then say "RMMOD-AFTER-KILL ok"; else say "RMMOD-AFTER-KILL failed"; fi
+falcoc-run --driver kmod /probe_kmod.o >/dev/null 2>/tmp/nomod.err
+say "NOMOD rc=$?"
+block nomod-stderr /tmp/nomod.err
+# 3. load again and run again: the module comes back clean
+insmod /falcoc.ko && say "REINSMOD ok" || say "REINSMOD failed"
+falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/again.err
+say "RC again $?"
+block again /tmp/again.txt
+rmmod falcoc && say "RMMOD-END ok" || say "RMMOD-END failed"
+pkill fck_workload 2>/dev/null
+dmesg >/tmp/dmesg.txt
+block dmesg /tmp/dmesg.txt
+sync
+poweroff -f
