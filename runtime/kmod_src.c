@@ -258,8 +258,14 @@ static void collect(struct kmod_src *ks, unsigned i)
 			pos = head; /* corrupt: resynchronise at head */
 			break;
 		}
-		if (!(r.flags & FCK_REC_PAD))
-			push_ent(ks, d + off + sizeof(r), r.len - (uint32_t)sizeof(r), i);
+		if (!(r.flags & FCK_REC_PAD)) {
+			/* the event's own length (header offset 16): the record
+			 * is padded to 8 bytes */
+			uint32_t avail = r.len - (uint32_t)sizeof(r), elen = avail;
+			if (avail >= 20)
+				memcpy(&elen, d + off + sizeof(r) + 16, 4);
+			push_ent(ks, d + off + sizeof(r), elen <= avail ? elen : avail, i);
+		}
 		pos += r.len;
 	}
 	ks->next_tail[i] = pos;

@@ -44,7 +44,7 @@ if [ "$MODE" = bench ]; then
 fi
 
 # 1. the workload under each driver
-falcoc-run --driver kmod --stats /tmp/kmod.json /probe_kmod.o -- /fck_workload >/tmp/kmod.txt 2>/tmp/kmod.err
+falcoc-run -v --driver kmod --stats /tmp/kmod.json /probe_kmod.o -- /fck_workload >/tmp/kmod.txt 2>/tmp/kmod.err
 say "RC kmod $?"
 block kmod /tmp/kmod.txt
 block kmod-stderr /tmp/kmod.err
@@ -69,6 +69,7 @@ sleep 1
 kill -9 $FR
 wait $FR 2>/dev/null
 if rmmod falcoc; then say "RMMOD-AFTER-KILL ok"; else say "RMMOD-AFTER-KILL failed"; fi
+pkill fck_workload
 falcoc-run --driver kmod /probe_kmod.o >/dev/null 2>/tmp/nomod.err
 say "NOMOD rc=$?"
 block nomod-stderr /tmp/nomod.err
@@ -78,7 +79,6 @@ falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/a
 say "RC again $?"
 block again /tmp/again.txt
 rmmod falcoc && say "RMMOD-END ok" || say "RMMOD-END failed"
-pkill fck_workload 2>/dev/null
 dmesg >/tmp/dmesg.txt
 block dmesg /tmp/dmesg.txt
 sync

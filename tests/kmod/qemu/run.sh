@@ -44,7 +44,8 @@ RUNBIN=$B/runtime/falcoc-run
 command -v clang >/dev/null || skip "no clang (falcoc needs it to build probes)"
 
 W=$(mktemp -d /tmp/fck-qemu.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+# FCK_KEEP=1 keeps the work directory (serial log, initramfs) for a look
+[ -n "${FCK_KEEP:-}" ] && echo "work directory: $W" || trap 'rm -rf "$W"' EXIT
 R=$W/root
 mkdir -p "$R"/{bin,proc,sys,dev,tmp,etc,root}
 
@@ -138,8 +139,9 @@ alerts bpf >"$W/bpf.txt"
 alerts again >"$W/again.txt"
 echo "--- kmod driver: $(wc -l <"$W/kmod.txt") alerts"; cat "$W/kmod.txt"
 echo "--- kmod stats:"; block kmod-stats
+echo "--- kmod stderr:"; block kmod-stderr
 echo "--- bpf driver: $(wc -l <"$W/bpf.txt") alerts"
-marker "RC kmod 0" || { block kmod-stderr; bad "falcoc-run --driver kmod did not exit 0"; }
+marker "RC kmod 0" || { bad "falcoc-run --driver kmod did not exit 0"; }
 marker "RC bpf 0" || { block bpf-stderr; bad "falcoc-run (bpf) did not exit 0"; }
 [ -s "$W/kmod.txt" ] || bad "no alert from the kmod driver"
 [ -s "$W/bpf.txt" ] || bad "no alert from the BPF driver"
