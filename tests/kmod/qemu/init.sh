@@ -44,11 +44,13 @@ if [ "$MODE" = bench ]; then
 fi
 
 # 1. the workload under each driver
+rm -rf /tmp/fck
 falcoc-run -v --driver kmod --stats /tmp/kmod.json /probe_kmod.o -- /fck_workload >/tmp/kmod.txt 2>/tmp/kmod.err
 say "RC kmod $?"
 block kmod /tmp/kmod.txt
 block kmod-stderr /tmp/kmod.err
 block kmod-stats /tmp/kmod.json
+rm -rf /tmp/fck
 falcoc-run --stats /tmp/bpf.json /probe.o -- /fck_workload >/tmp/bpf.txt 2>/tmp/bpf.err
 say "RC bpf $?"
 block bpf /tmp/bpf.txt
@@ -69,12 +71,14 @@ sleep 1
 kill -9 $FR
 wait $FR 2>/dev/null
 if rmmod falcoc; then say "RMMOD-AFTER-KILL ok"; else say "RMMOD-AFTER-KILL failed"; fi
-pkill fck_workload
+# the orphaned loop (its reader is gone); the guest runs nothing else
+kill $(pidof fck_workload) 2>/dev/null
 falcoc-run --driver kmod /probe_kmod.o >/dev/null 2>/tmp/nomod.err
 say "NOMOD rc=$?"
 block nomod-stderr /tmp/nomod.err
 # 3. load again and run again: the module comes back clean
 insmod /falcoc.ko && say "REINSMOD ok" || say "REINSMOD failed"
+rm -rf /tmp/fck
 falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/again.err
 say "RC again $?"
 block again /tmp/again.txt

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "loop"))
 		return loop(atoi(argv[2]));
 
-	mkdir("/tmp/fck", 0755);
+	mkdir("/tmp/fck", 0755); /* may exist: the host runs us in a tmpfs there */
 	/* open: 2 write opens match, the read open and the other file not */
 	touch("/tmp/fck/secret1.txt", O_CREAT | O_WRONLY | O_TRUNC);
 	touch("/tmp/fck/secret2.txt", O_RDWR | O_CREAT);
@@ -98,8 +98,10 @@ int main(int argc, char **argv)
 		touch("secret3.txt", O_CREAT | O_WRONLY);
 		check(chdir("/") == 0, "chdir /");
 	}
-	touch("/etc/fck_shadow", O_RDONLY);
-	touch("/etc/fck_passwd", O_RDONLY);
+	check(mkdir("/tmp/fck/etc", 0755) == 0, "mkdir etc");
+	touch("/tmp/fck/etc/shadow", O_CREAT | O_WRONLY);
+	touch("/tmp/fck/etc/shadow", O_RDONLY);
+	touch("/tmp/fck/etc/passwd", O_CREAT | O_RDONLY);
 	/* fd.directory / fd.filename */
 	check(mkdir("/tmp/fck/dir", 0755) == 0, "mkdir dir");
 	touch("/tmp/fck/dir/a.conf", O_CREAT | O_WRONLY);
