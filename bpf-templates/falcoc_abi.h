@@ -24,6 +24,11 @@
  * the rules files (name\0 text\0 per file). falcoc-run recompiles them
  * with the same front end, so rule order, lists and outputs match the
  * probe exactly; fc_meta_hdr.hash checks that.
+ *
+ * Kmod filter: the section FC_KFILTER_SECTION holds the fcf blob of the
+ * same rules (kmod/fcf/fcf_format.h, exactly the bytes `falcoc compile
+ * --target kmod` writes), which falcoc-run --driver kmod hands to the
+ * module; its rule indices are the probe's.
  */
 #ifndef FALCOC_ABI_H
 #define FALCOC_ABI_H
@@ -31,6 +36,7 @@
 #define FC_ABI_VERSION 1
 #define FC_META_SECTION ".falcoc.meta"
 #define FC_META_MAGIC "FALCOC\0\0"
+#define FC_KFILTER_SECTION ".falcoc.kfilter"
 
 #define FC_EXT_NPARAMS 2
 #define FC_EXT_RULES 0

@@ -471,36 +471,42 @@ static int bool_want(const struct kexpr *k)
  * split.c and render_flags() in runtime/extract.c): FALSE when no table
  * entry whose name holds NAME can be rendered, TRUE when one surely is
  * (the value equals its first entry exactly, or it is a single bit no
- * other multi-bit entry contains), MAYBE otherwise. */
-static bool flags_check(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
-			struct strbuf *b)
+ * other multi-bit entry contains), MAYBE otherwise. cg_flags_plan()
+ * computes the masks; the kmod filter (kcode.c) uses the same plan. */
+bool cg_flags_plan(const char *scname, const char *param, const char *name,
+		   struct cg_flags_plan *fp)
 {
-	const char *t;
-	int i = param_index(sc, k->arg, &t);
-	const struct cg_evt *e = evt_of(sc);
-	const char *tab;
+	const struct cg_sc *sc = NULL;
+	const char *t, *tab;
 
-	if (i < 0 || !e || !k->nstrs || !(tab = flag_table(e->name, k->arg)))
+	memset(fp, 0, sizeof(*fp));
+	for (size_t s = 0; s < CG_NSC && !sc; s++)
+		if (!strcmp(cg_scs[s].name, scname))
+			sc = &cg_scs[s];
+	if (!sc || !name)
 		return false;
-	const char *name = k->strs[0];
-	uint32_t any = 0, sure = 0;
-	bool zero = false;
-	struct strbuf exact = { 0 };
+	int i = param_index(sc, param, &t);
+	const struct cg_evt *e = evt_of(sc);
+	if (i < 0 || !e || !(tab = flag_table(e->name, param)))
+		return false;
+	fp->param = i;
 	for (size_t f = 0; cg_flags[f].tab; f++) {
 		if (strcmp(cg_flags[f].tab, tab) || !strstr(cg_flags[f].name, name))
 			continue;
 		uint32_t v = cg_flags[f].value;
 		if (!v) {
-			zero = true;
+			fp->zero = true;
 			continue;
 		}
-		any |= v;
+		fp->any |= v;
 		bool first = true;
 		for (size_t p = 0; p < f; p++)
 			if (!strcmp(cg_flags[p].tab, tab) && cg_flags[p].value == v)
 				first = false;
-		if (first)
-			sb_printf(&exact, " || v == %uu", v);
+		if (first && fp->nexact < CG_FLAGS_EXACT_MAX)
+			fp->exact[fp->nexact++] = v;
+		else if (first)
+			return false; /* more exact values than we keep */
 		if (single_bit(v)) {
 			bool inside = false;
 			for (size_t o = 0; cg_flags[o].tab; o++)
@@ -508,18 +514,49 @@ static bool flags_check(struct cg *g, const struct cg_sc *sc, const struct kexpr
 				    (cg_flags[o].value & v))
 					inside = true;
 			if (!inside)
-				sure |= v;
+				fp->sure |= v;
 		}
 	}
+	return true;
+}
+
+static bool flags_check(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			struct strbuf *b)
+{
+	struct cg_flags_plan fp;
+
+	(void)g;
+	if (!k->nstrs || !cg_flags_plan(sc->name, k->arg, k->strs[0], &fp))
+		return false;
+	int i = fp.param;
 	sb_printf(b, "({ __u32 v = fc_param__val(c, %d); !fc_param__known(c, %d) ? FC_MAYBE : ", i,
 		  i);
-	if (zero)
+	if (fp.zero)
 		sb_puts(b, "v == 0 ? FC_MAYBE : ");
-	sb_printf(b, "(v & 0x%xu) == 0 ? FC_FALSE : (0", any);
-	sb_puts(b, sb_str(&exact));
-	sb_printf(b, " || (v & 0x%xu)) ? FC_TRUE : FC_MAYBE; })", sure);
-	sb_free(&exact);
+	sb_printf(b, "(v & 0x%xu) == 0 ? FC_FALSE : (0", fp.any);
+	for (unsigned x = 0; x < fp.nexact; x++)
+		sb_printf(b, " || v == %uu", fp.exact[x]);
+	sb_printf(b, " || (v & 0x%xu)) ? FC_TRUE : FC_MAYBE; })", fp.sure);
 	return true;
+}
+
+/* The position and kind of parameter `name` of syscall scname's event. */
+int cg_param(const char *scname, const char *name, bool *is_str, bool *is_num)
+{
+	const char *t;
+
+	*is_str = *is_num = false;
+	for (size_t s = 0; s < CG_NSC; s++) {
+		if (strcmp(cg_scs[s].name, scname))
+			continue;
+		int i = param_index(&cg_scs[s], name, &t);
+		if (i >= 0) {
+			*is_str = type_is_str(t);
+			*is_num = type_is_num(t);
+		}
+		return i;
+	}
+	return -1;
 }
 
 /* Append a string check on view sv; false if not expressible. */
@@ -1091,6 +1128,25 @@ static void emit_meta(struct cg *g, uint64_t hash, unsigned nrules)
 	sb_puts(b, ";\n");
 }
 
+/* The kmod filter blob as a sized char array (no trailing NUL). */
+static void emit_kfilter(struct strbuf *b, const void *blob, size_t n)
+{
+	const unsigned char *p = blob;
+
+	sb_puts(b, "\n/* The kmod filter program (kmod/fcf/fcf_format.h), for --driver kmod. */\n");
+	sb_printf(b, "__attribute__((used)) SEC(FC_KFILTER_SECTION) const char fc_kfilter[%zu] =", n);
+	if (!n)
+		sb_puts(b, " \"\"");
+	for (size_t i = 0; i < n; i++) {
+		if (i % 32 == 0)
+			sb_puts(b, i ? "\"\n\t\"" : "\n\t\"");
+		sb_printf(b, "\\%03o", p[i]);
+	}
+	if (n)
+		sb_putc(b, '"');
+	sb_puts(b, ";\n");
+}
+
 int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_options *o,
 		struct strbuf *out, struct cg_result *res, const char **err)
 {
@@ -1219,5 +1275,7 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 
 	res->hash = cg_hash(out->s + start, out->len - start);
 	emit_meta(&g, res->hash, nrules);
+	if (o->kfilter)
+		emit_kfilter(out, o->kfilter, o->kfilter_len);
 	return 0;
 }

@@ -26,6 +26,8 @@
  *                                        program (a rule, or always-flow)
  *   #include "fc_programs.bpf.h"         dispatcher and per-syscall programs
  *   fc_meta[] in section FC_META_SECTION struct fc_meta_hdr + name\0text\0...
+ *   fc_kfilter[] in section FC_KFILTER_SECTION  the kmod filter blob
+ *                                        (kcode.h), when given
  *
  * fc_meta_hdr.hash is cg_hash() of the text before the metadata block.
  *
@@ -57,6 +59,8 @@ struct cg_options {
 	bool kernel_filter;          /* false: event types only (Falco-style) */
 	const struct cg_file *files; /* metadata; may be NULL */
 	size_t nfiles;
+	const void *kfilter;         /* fcf blob for FC_KFILTER_SECTION, or NULL */
+	size_t kfilter_len;
 };
 
 /* One set map, for the loader and tests. */
@@ -95,5 +99,28 @@ uint64_t cg_hash(const char *s, size_t n);
 /* The syscalls the probe supports (fc_syscalls.def), for explain/tests. */
 size_t cg_syscall_count(void);
 const char *cg_syscall_name(size_t i);
+
+/*
+ * `evt.arg.PARAM contains NAME` on a flags parameter of syscall scname
+ * (value v, the parameter's u32): v & any == 0 -> FALSE; v == 0 && zero
+ * -> MAYBE; v == some exact[] or v & sure -> TRUE; else MAYBE. Returns
+ * false when the check is not expressible (MAYBE). Shared by the BPF
+ * codegen and the kmod filter (kcode.c) so both decide alike.
+ */
+#define CG_FLAGS_EXACT_MAX 64
+struct cg_flags_plan {
+	int param; /* position in the event */
+	uint32_t any, sure;
+	bool zero;
+	uint32_t exact[CG_FLAGS_EXACT_MAX];
+	unsigned nexact;
+};
+bool cg_flags_plan(const char *scname, const char *param, const char *name,
+		   struct cg_flags_plan *fp);
+
+/* Position of parameter `name` in the exit event of syscall scname
+ * (runtime/event_table.def), -1 if none; its type is a string
+ * (FSPATH/FSRELPATH/CHARBUF) or a number. */
+int cg_param(const char *scname, const char *name, bool *is_str, bool *is_num);
 
 #endif

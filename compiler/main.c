@@ -5,9 +5,13 @@
  *   falcoc parse 'COND'                 print the condition's AST
  *   falcoc lint [options] FILE...       check rules files
  *   falcoc compile FILE... -o PROBE.o   build the eBPF probe (also: falcoc FILE... -o PROBE.o)
+ *   falcoc compile FILE... --target kmod -o F.fcf   only the kmod filter program
+ *   falcoc fcf-dump F.fcf|PROBE.o       print a kmod filter program
  *
  * Exit codes: 0 ok, 1 errors in the input, 2 usage or I/O problems.
  */
+#include <elf.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +27,8 @@
 #include "split.h"
 #include "codegen.h"
 #include "probe_build.h"
+#include "kcode.h"
+#include "../bpf-templates/falcoc_abi.h"
 
 static void usage(FILE *f)
 {
@@ -30,7 +36,8 @@ static void usage(FILE *f)
 		"usage: falcoc parse 'CONDITION'\n"
 		"       falcoc lint [--format text|json|sarif] [--werror] [--color|--no-color] FILE...\n"
 		"       falcoc compile FILE... -o PROBE.o [--emit-c FILE|-] [--kernel-filter=on|off]\n"
-		"                      [--clang PATH]\n"
+		"                      [--clang PATH] [--target bpf|kmod]\n"
+		"       falcoc fcf-dump FILTER.fcf|PROBE.o\n"
 		"\n"
 		"  parse   print the condition's syntax tree as an S-expression\n"
 		"  lint    check Falco rules files; all files form one namespace, in order\n"
@@ -244,6 +251,52 @@ static char *compile_slurp(struct arena *a, const char *path, size_t *len)
 	return s;
 }
 
+/* Write n bytes to path (replaced). 0, or -1 with errno set. */
+static int write_out(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t w = fwrite(data, 1, n, f);
+	int e = errno;
+	if (fclose(f) || w != n) {
+		errno = w != n ? e : errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* The bytes of section `name` in the ELF64 little-endian image data, or
+ * NULL (not ELF64, no such section, or a header out of bounds). */
+static const char *elf_section(const char *data, size_t len, const char *name, size_t *out)
+{
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, strs;
+
+	if (len < sizeof(eh))
+		return NULL;
+	memcpy(&eh, data, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh.e_shentsize != sizeof(sh) || eh.e_shoff > len ||
+	    (uint64_t)eh.e_shnum * sizeof(sh) > len - eh.e_shoff || eh.e_shstrndx >= eh.e_shnum)
+		return NULL;
+	memcpy(&strs, data + eh.e_shoff + (size_t)eh.e_shstrndx * sizeof(sh), sizeof(sh));
+	if (strs.sh_offset > len || strs.sh_size > len - strs.sh_offset)
+		return NULL;
+	for (unsigned i = 0; i < eh.e_shnum; i++) {
+		memcpy(&sh, data + eh.e_shoff + (size_t)i * sizeof(sh), sizeof(sh));
+		size_t nl = strlen(name);
+		if (sh.sh_name >= strs.sh_size || strs.sh_size - sh.sh_name <= nl ||
+		    memcmp(data + strs.sh_offset + sh.sh_name, name, nl + 1))
+			continue;
+		if (sh.sh_type == SHT_NOBITS || sh.sh_offset > len || sh.sh_size > len - sh.sh_offset)
+			return NULL;
+		*out = sh.sh_size;
+		return data + sh.sh_offset;
+	}
+	return NULL;
+}
+
 /*
  * falcoc compile RULES.yaml... -o probe.o [--emit-c FILE|-]
  *        [--kernel-filter=on|off] [--clang PATH]
@@ -252,7 +305,7 @@ static char *compile_slurp(struct arena *a, const char *path, size_t *len)
 static int cmd_compile(int argc, char **argv)
 {
 	const char *out_obj = NULL, *emit_c = NULL, *clang = NULL;
-	bool kfilter = true, harness = false, keep = false;
+	bool kfilter = true, harness = false, keep = false, kmod = false;
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "emit-c", required_argument, NULL, 'E' },
@@ -260,15 +313,18 @@ static int cmd_compile(int argc, char **argv)
 		{ "clang", required_argument, NULL, 'C' },
 		{ "test-harness", no_argument, NULL, 'T' },
 		{ "keep-tmp", no_argument, NULL, 'k' },
+		{ "target", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char help[] =
 		"usage: falcoc compile RULES.yaml... -o PROBE.o [--emit-c FILE|-]\n"
-		"                      [--kernel-filter=on|off] [--clang PATH]\n"
+		"                      [--kernel-filter=on|off] [--clang PATH] [--target bpf|kmod]\n"
 		"  compile rules files into an eBPF probe; --emit-c writes the generated C\n"
 		"  (with --emit-c and no -o, only the C is produced)\n"
-		"  --kernel-filter=off: filter by event type only, as Falco's probe does\n";
+		"  --kernel-filter=off: filter by event type only, as Falco's probe does\n"
+		"  --target kmod: write only the kernel module's filter program (no clang);\n"
+		"  the probe also carries it, in section " FC_KFILTER_SECTION "\n";
 	int c;
 
 	optind = 1;
@@ -289,9 +345,23 @@ static int cmd_compile(int argc, char **argv)
 		case 'C': clang = optarg; break;
 		case 'T': harness = true; break;
 		case 'k': keep = true; break;
+		case 'G':
+			if (!strcmp(optarg, "bpf"))
+				kmod = false;
+			else if (!strcmp(optarg, "kmod"))
+				kmod = true;
+			else {
+				fprintf(stderr, "falcoc compile: --target takes bpf or kmod\n");
+				return 2;
+			}
+			break;
 		case 'h': fputs(help, stdout); return 0;
 		default: fputs(help, stderr); return 2;
 		}
+	}
+	if (kmod && emit_c) {
+		fprintf(stderr, "falcoc compile: --emit-c is for the bpf target\n");
+		return 2;
 	}
 	if (optind >= argc || (!out_obj && !emit_c)) {
 		fprintf(stderr, "falcoc compile: %s\n",
@@ -329,12 +399,27 @@ static int cmd_compile(int argc, char **argv)
 
 	struct split_result sres;
 	split_ruleset(&a, &rs, &sres);
-	struct cg_options co = { .kernel_filter = kfilter, .files = files,
-				 .nfiles = (size_t)(argc - optind) };
-	struct cg_result cr;
-	struct strbuf csrc = { 0 };
+	struct strbuf csrc = { 0 }, blob = { 0 };
 	const char *err = NULL;
 	int rc = 0;
+	struct kc_options ko = { .kernel_filter = kfilter };
+	if (kc_build(&a, &sres, &ko, &blob, NULL, &err)) {
+		fprintf(stderr, "falcoc compile: %s\n", err);
+		rc = 1;
+		goto done;
+	}
+	if (kmod) {
+		if (write_out(out_obj, blob.s, blob.len)) {
+			fprintf(stderr, "falcoc compile: cannot write %s: %s\n", out_obj,
+				strerror(errno));
+			rc = 2;
+		}
+		goto done;
+	}
+	struct cg_options co = { .kernel_filter = kfilter, .files = files,
+				 .nfiles = (size_t)(argc - optind), .kfilter = blob.s,
+				 .kfilter_len = blob.len };
+	struct cg_result cr;
 	if (cg_generate(&a, &sres, &co, &csrc, &cr, &err)) {
 		fprintf(stderr, "falcoc compile: %s\n", err);
 		rc = 1;
@@ -362,6 +447,42 @@ static int cmd_compile(int argc, char **argv)
 	}
 done:
 	sb_free(&csrc);
+	sb_free(&blob);
+	arena_free(&a);
+	return rc;
+}
+
+/* falcoc fcf-dump FILE: the kmod filter program in readable form; FILE is
+ * a blob (--target kmod) or a probe.o (its FC_KFILTER_SECTION). */
+static int cmd_fcf_dump(int argc, char **argv)
+{
+	struct arena a;
+	size_t len = 0;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs("usage: falcoc fcf-dump FILTER.fcf|PROBE.o\n", argc == 2 ? stdout : stderr);
+		return 2;
+	}
+	arena_init(&a);
+	char *data = compile_slurp(&a, argv[1], &len);
+	if (!data) {
+		fprintf(stderr, "falcoc fcf-dump: cannot read %s\n", argv[1]);
+		arena_free(&a);
+		return 2;
+	}
+	const char *blob = data;
+	if (len >= 4 && !memcmp(data, "\177ELF", 4)) {
+		blob = elf_section(data, len, FC_KFILTER_SECTION, &len);
+		if (!blob) {
+			fprintf(stderr, "falcoc fcf-dump: %s: no " FC_KFILTER_SECTION " section\n",
+				argv[1]);
+			arena_free(&a);
+			return 1;
+		}
+	}
+	int rc = kc_dump(stdout, blob, len) ? 1 : 0;
+	if (rc)
+		fprintf(stderr, "falcoc fcf-dump: %s: not a valid kmod filter\n", argv[1]);
 	arena_free(&a);
 	return rc;
 }
@@ -380,6 +501,8 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compile"))
 		return cmd_compile(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fcf-dump"))
+		return cmd_fcf_dump(argc - 1, argv + 1);
 	if (argv[1][0] != '-' && (strstr(argv[1], ".yaml") || strstr(argv[1], ".yml")))
 		return cmd_compile(argc, argv); /* falcoc RULES.yaml... -o probe.o */
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # run_fuzz.sh BUILD_DIR [SECONDS] [-- extra libFuzzer flags]
 #
-# Fuzz each target (fuzz_parse, fuzz_yaml) for SECONDS (default 30) on a
+# Fuzz each target (fuzz_parse, fuzz_yaml, ..., fuzz_fcf) for SECONDS (default 30) on a
 # throw-away copy of its seed corpus plus the saved regressions, with its
 # dictionary. Crash, leak, timeout and OOM inputs are saved under
 # BUILD_DIR/fuzz-artifacts/<target>/ and the script exits 1 if any target
@@ -25,7 +25,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/falcoc-fuzz.XXXXXX") || exit 2
 [ "${FUZZ_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT INT TERM
 status=0
 
-for t in parse yaml scap eval; do
+for t in parse yaml scap eval fcf; do
 	bin=$build/tests/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "run_fuzz.sh: $bin not built (configure with CC=clang -DFALCOC_FUZZ=ON)" >&2
