@@ -183,11 +183,7 @@ static __always_inline __u32 fc_mask(__u32 x, __u32 pow2)
 
 static __always_inline __u8 fc_byte(struct fc_scratch *c, __u32 slot, __u32 i)
 {
-	/* clang joins the two masked parts with an OR; verifiers before
-	 * Linux 6.? (Debian 12's 6.1) lose every bound on an OR of two
-	 * unknown scalars, so bound the whole index once more */
-	return c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
-			      FC_NSLOTS * FC_SLOT)];
+	return c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK)];
 }
 
 /*=============================== THREE-VALUED LOGIC ===========================*/

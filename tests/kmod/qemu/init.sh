@@ -36,8 +36,9 @@ if [ "$MODE" = bench ]; then
 	/fck_workload bench 2000 >/dev/null
 	none=$(/fck_workload bench "$N")
 	kmod=$(falcoc-run --driver kmod -o /tmp/bk.txt /probe_kmod.o -- /fck_workload bench "$N" 2>/tmp/bk.err)
+	kmodnf=$(falcoc-run --driver kmod -o /tmp/bn.txt /probe_nofilter.o -- /fck_workload bench "$N" 2>/tmp/bn.err)
 	bpf=$(falcoc-run -o /tmp/bb.txt /probe.o -- /fck_workload bench "$N" 2>/tmp/bb.err)
-	say "BENCH none=$none kmod=$kmod bpf=$bpf"
+	say "BENCH none=$none kmod=$kmod kmodnf=$kmodnf bpf=$bpf"
 	block bench-kmod-stderr /tmp/bk.err
 	block bench-bpf-stderr /tmp/bb.err
 	poweroff -f

@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=$(cd "${1:?usage: run.sh BUILD_DIR [--bench]}" && pwd)
 MODE=test
 [ "${2:-}" = "--bench" ] && MODE=bench
-BENCH_N=${FCK_BENCH_N:-20000}
+BENCH_N=${FCK_BENCH_N:-50000}
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
@@ -63,6 +63,9 @@ else
 		{ cat "$W/falcoc.log"; fail "falcoc --kernel-filter=off"; }
 	echo "NOTE: probe has no .falcoc.kfilter section: the module runs without a kernel filter"
 fi
+# the bench's "kmod, no kernel filter" row: every event of the rules' syscalls sent
+"$FALCOC" compile "$here/rules.yaml" --kernel-filter=off -o "$R/probe_nofilter.o" >>"$W/falcoc.log" 2>&1 ||
+	{ cat "$W/falcoc.log"; fail "falcoc --kernel-filter=off"; }
 
 # --- the initramfs ---
 cp "$BUSYBOX" "$R/bin/busybox"
@@ -108,21 +111,33 @@ marker() { grep -q "^=== FCK $1 ===\$" "$W/serial.txt"; }
 if [ "$MODE" = bench ]; then
 	line=$(grep '^=== FCK BENCH ' "$W/serial.txt" || true)
 	[ -n "$line" ] || { tail -60 "$W/serial.txt"; fail "no bench line"; }
-	none=$(sed 's/.*none=\([0-9.]*\).*/\1/' <<<"$line")
-	kmod=$(sed 's/.*kmod=\([0-9.]*\).*/\1/' <<<"$line")
-	bpf=$(sed 's/.*bpf=\([0-9.]*\).*/\1/' <<<"$line")
-	[ -n "$none" ] && [ -n "$kmod" ] && [ -n "$bpf" ] || { echo "$line"; block bench-kmod-stderr; block bench-bpf-stderr; fail "bench incomplete"; }
-	python3 - "$none" "$kmod" "$bpf" "$BENCH_N" "$KVER" "$B/kmod_bench.json" <<'PY'
+	val() { sed -n "s/.* $1=\([0-9.][0-9.]*\).*/\1/p" <<<"$line"; }
+	none=$(val none) kmod=$(val kmod) kmodnf=$(val kmodnf) bpf=$(val bpf)
+	[ -n "$none" ] && [ -n "$kmod" ] || { echo "$line"; block bench-kmod-stderr; fail "bench incomplete"; }
+	bpf_why=""
+	[ -n "$bpf" ] || bpf_why=$(block bench-bpf-stderr | grep -v '^libbpf' | grep -m1 'expected=\|not allowed\|invalid\|unknown' || echo "falcoc-run failed")
+	python3 - "$none" "$kmod" "${kmodnf:-}" "${bpf:-}" "$bpf_why" "$BENCH_N" "$KVER" "$B/kmod_bench.json" <<'PY'
 import json, sys
-none, kmod, bpf = map(float, sys.argv[1:4])
-n, kver, out = int(sys.argv[4]), sys.argv[5], sys.argv[6]
-print(f"per-iteration cost (openat+close+getppid, non-matching path), kernel {kver} under qemu TCG, {n} iterations")
-print(f"{'driver':<8} {'ns/iter':>10} {'extra ns':>10} {'ratio':>7}")
-for name, v in (("none", none), ("kmod", kmod), ("bpf", bpf)):
-    print(f"{name:<8} {v:>10.1f} {v - none:>10.1f} {v / none:>7.2f}")
+none, kmod = float(sys.argv[1]), float(sys.argv[2])
+kmodnf = float(sys.argv[3]) if sys.argv[3] else None
+bpf = float(sys.argv[4]) if sys.argv[4] else None
+why, n, kver, out = sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8]
+print(f"per-iteration cost (openat+close+getppid on a path no rule matches),")
+print(f"kernel {kver} under qemu TCG, {n} iterations; absolute numbers are TCG's, compare ratios")
+print(f"{'driver':<26} {'ns/iter':>10} {'extra ns':>10} {'ratio':>7}")
+rows = (("none", none), ("kmod (kernel filter)", kmod), ("kmod (no kernel filter)", kmodnf), ("bpf", bpf))
+for name, v in rows:
+    if v is None:
+        print(f"{name:<26} {'n/a':>10}")
+    else:
+        print(f"{name:<26} {v:>10.1f} {v - none:>10.1f} {v / none:>7.2f}")
+if bpf is None:
+    print(f"bpf: the probe does not load on this kernel: {why.strip()}")
 json.dump({"kernel": kver, "accel": "tcg", "iterations": n, "workload": "openat+close+getppid",
-           "ns_per_iter": {"none": none, "kmod": kmod, "bpf": bpf},
-           "ratio": {"kmod": kmod / none, "bpf": bpf / none}}, open(out, "w"), indent=1)
+           "ns_per_iter": {"none": none, "kmod": kmod, "kmod_no_filter": kmodnf, "bpf": bpf},
+           "ratio": {"kmod": kmod / none, "kmod_no_filter": kmodnf / none if kmodnf else None,
+                     "bpf": bpf / none if bpf else None},
+           "bpf_unavailable": why.strip() or None}, open(out, "w"), indent=1)
 print("written", out)
 PY
 	exit 0
