@@ -456,6 +456,9 @@ static struct miscdevice fck_misc = {
 
 static int __init fck_init(void)
 {
+	BUILD_BUG_ON(FC_STAT__COUNT > FCK_STATS_MAX);
+	BUILD_BUG_ON(sizeof(struct fck_ring_hdr) > FCK_HDR_BYTES);
+	BUILD_BUG_ON(FCK_SC__COUNT > 128); /* struct fck_syscalls */
 	if (ring_kb < 128 || !is_power_of_2(ring_kb) || ring_kb > (1u << 20)) {
 		pr_err("falcoc: ring_kb=%u: must be a power of two in [128, 1048576]\n", ring_kb);
 		return -EINVAL;

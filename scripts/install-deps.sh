@@ -11,6 +11,10 @@ PKGS=(
 	clang llvm libclang-rt-dev
 	python3 jq
 	sysdig bpftool
+	# the kernel module and its qemu test (tests/kmod/qemu): Debian's
+	# kernel and headers (the guest's, not this machine's), qemu, a
+	# static busybox for the initramfs, cpio and modinfo
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 )
 
 missing=()

@@ -28,8 +28,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
 BUSYBOX=$(command -v busybox || true)
 [ -n "$BUSYBOX" ] || skip "no busybox (apt-get install busybox-static)"
-file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] ||
-	skip "busybox is not the static build (apt-get install busybox-static)"
+ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable' ||
+	skip "$BUSYBOX is not the static build (apt-get install busybox-static)"
 KO=$B/kmod-build/kmod/falcoc.ko
 [ -f "$KO" ] || skip "no $KO (no Debian kernel headers at configure time: apt-get install linux-headers-amd64, re-run cmake)"
 command -v cpio >/dev/null || skip "no cpio"
