@@ -83,6 +83,16 @@ rm -rf /tmp/fck
 falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/again.err
 say "RC again $?"
 block again /tmp/again.txt
+# 4. a small ring: it wraps (pad records) and fills; every event is
+#    either read or counted lost
+rmmod falcoc
+insmod /falcoc.ko ring_kb=128 && say "SMALLRING ok" || say "SMALLRING failed"
+rm -rf /tmp/fck
+mkdir -p /tmp/fck
+falcoc-run --driver kmod --stats /tmp/small.json -o /dev/null /probe_kmod.o -- /fck_workload loop 4 2>/tmp/small.err
+say "RC small $?"
+block small-stats /tmp/small.json
+block small-stderr /tmp/small.err
 rmmod falcoc && say "RMMOD-END ok" || say "RMMOD-END failed"
 dmesg >/tmp/dmesg.txt
 block dmesg /tmp/dmesg.txt
