@@ -11,8 +11,8 @@
  * the space by storing the new tails.
  *
  * The module does not wake readers (a wakeup from inside the scheduler's
- * tracepoints is not safe), so an empty poll sleeps in 1 ms steps, as
- * libscap does with Falco's kmod.
+ * tracepoints is not safe), so an empty poll sleeps, as libscap does with
+ * Falco's kmod: 1 ms after an event, backing off to 16 ms when idle.
  */
 #include "kmod_src.h"
 
@@ -48,6 +48,7 @@ struct kmod_src {
 	struct kmod_ent *ents;
 	size_t nents, ents_cap;
 	uint64_t seq;
+	int idle_ms; /* current sleep of an empty poll */
 	bool capturing;
 };
 
@@ -163,6 +164,7 @@ int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2]
 	memset(ks, 0, sizeof(*ks));
 	ks->fd = fd;
 	ks->map = MAP_FAILED;
+	ks->idle_ms = 1;
 	if (ioctl(fd, FCK_IOC_GEOMETRY, &ks->geo) < 0) {
 		fprintf(stderr, "falcoc-run: %s: geometry: %s\n", FCK_DEV_PATH, strerror(errno));
 		goto fail;
@@ -297,13 +299,22 @@ static int batch(struct kmod_src *ks)
 
 int kmod_src_poll(struct kmod_src *ks, int timeout_ms)
 {
-	for (int waited = 0;; waited++) {
+	for (int waited = 0;;) {
 		int n = batch(ks);
-		if (n > 0 || waited >= timeout_ms)
+		if (n > 0) {
+			ks->idle_ms = 1;
 			return n;
-		struct timespec ts = { 0, 1000000 };
+		}
+		if (waited >= timeout_ms)
+			return 0;
+		/* idle: back off from 1 to 16 ms, so a quiet system does not
+		 * pay a thousand wakeups a second; the first event resets it */
+		struct timespec ts = { 0, (long)ks->idle_ms * 1000000 };
 		if (nanosleep(&ts, NULL) < 0 && errno == EINTR)
 			return -EINTR;
+		waited += ks->idle_ms;
+		if (ks->idle_ms < 16)
+			ks->idle_ms *= 2;
 	}
 }
 

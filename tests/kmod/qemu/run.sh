@@ -110,11 +110,11 @@ block() { sed -n "/^=== FCK BEGIN $1 ===\$/,/^=== FCK END $1 ===\$/p" "$W/serial
 marker() { grep -q "^=== FCK $1 ===\$" "$W/serial.txt"; }
 
 if [ "$MODE" = bench ]; then
-	line=$(grep '^=== FCK BENCH ' "$W/serial.txt" || true)
-	[ -n "$line" ] || { tail -60 "$W/serial.txt"; fail "no bench line"; }
-	val() { sed -n "s/.* $1=\([0-9.][0-9.]*\).*/\1/p" <<<"$line"; }
+	grep '^=== FCK BENCH ' "$W/serial.txt" || true
+	# per driver: the minimum over the rounds
+	val() { grep '^=== FCK BENCH ' "$W/serial.txt" | sed -n "s/.* $1=\([0-9.][0-9.]*\).*/\1/p" | sort -g | head -1; }
 	none=$(val none) kmod=$(val kmod) kmodnf=$(val kmodnf) bpf=$(val bpf)
-	[ -n "$none" ] && [ -n "$kmod" ] || { echo "$line"; block bench-kmod-stderr; fail "bench incomplete"; }
+	[ -n "$none" ] && [ -n "$kmod" ] || { tail -40 "$W/serial.txt"; block bench-kmod-stderr; fail "bench incomplete"; }
 	bpf_why=""
 	[ -n "$bpf" ] || bpf_why=$(block bench-bpf-stderr | grep -v '^libbpf' | grep -m1 'expected=\|not allowed\|invalid\|unknown' || echo "falcoc-run failed")
 	python3 - "$none" "$kmod" "${kmodnf:-}" "${bpf:-}" "$bpf_why" "$BENCH_N" "$KVER" "$B/kmod_bench.json" <<'PY'
@@ -124,7 +124,7 @@ kmodnf = float(sys.argv[3]) if sys.argv[3] else None
 bpf = float(sys.argv[4]) if sys.argv[4] else None
 why, n, kver, out = sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8]
 print(f"per-iteration cost (openat+close+getppid on a path no rule matches),")
-print(f"kernel {kver} under qemu TCG, {n} iterations; absolute numbers are TCG's, compare ratios")
+print(f"kernel {kver} under qemu TCG, {n} iterations, best of 3 rounds; absolute numbers are TCG's, compare ratios")
 print(f"{'driver':<26} {'ns/iter':>10} {'extra ns':>10} {'ratio':>7}")
 rows = (("none", none), ("kmod (kernel filter)", kmod), ("kmod (no kernel filter)", kmodnf), ("bpf", bpf))
 for name, v in rows:
