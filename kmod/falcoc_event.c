@@ -152,12 +152,15 @@ static const char *push_kbytes(struct fck_evt *ev, const void *src, u32 n)
 }
 
 /*
- * strncpy_from_user_nofault is not exported to modules: copy page by
- * page with copy_from_user_nofault (all or nothing within a page, so a
- * string ending before an unmapped page still reads). Returns the bytes
- * copied including the NUL, FCK_SLOT when cut (dst[FCK_SLOT-1] = NUL,
- * as bpf_probe_read_user_str), or < 0 when the read failed.
+ * strncpy_from_user_nofault is not exported to modules: copy in chunks
+ * with copy_from_user_nofault, a chunk never crossing a page (all or
+ * nothing within a page, so a string ending before an unmapped page
+ * still reads) and small, so a short path costs a short copy. Returns
+ * the bytes copied including the NUL, FCK_SLOT when cut (dst[FCK_SLOT-1]
+ * = NUL, as bpf_probe_read_user_str), or < 0 when the read failed.
  */
+#define FCK_USTR_CHUNK 128
+
 static long read_ustr(char *dst, unsigned long uptr)
 {
 	long done = 0;
@@ -167,6 +170,8 @@ static long read_ustr(char *dst, unsigned long uptr)
 		long chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
 		char *nul;
 
+		if (chunk > FCK_USTR_CHUNK)
+			chunk = FCK_USTR_CHUNK;
 		if (chunk > FCK_SLOT - done)
 			chunk = FCK_SLOT - done;
 		if (copy_from_user_nofault(dst + done, (const void __user *)a, chunk))
@@ -223,7 +228,11 @@ static s64 pid_vnr_of(struct pid *pid)
 	return pid->numbers[pid->level].nr;
 }
 
-/* ev->task from the current task, as fc_task__fill. */
+/*
+ * ev->task from the current task, as fc_task__fill. Lazy (task_get): an
+ * event the filter drops on its arguments alone never walks the
+ * ancestors; within one probe call the values are the same either way.
+ */
 static void task_fill(struct fck_evt *ev)
 {
 	struct task_struct *t = current, *p;
@@ -273,6 +282,13 @@ static void task_fill(struct fck_evt *ev)
 	if (p && p->tgid && ft->apid[FC_MAX_ANCESTORS - 1])
 		ft->flags |= FC_TASK_ANCESTORS_MORE;
 	rcu_read_unlock();
+	ev->task_ready = true;
+}
+
+static void task_get(struct fck_evt *ev)
+{
+	if (!ev->task_ready)
+		task_fill(ev);
 }
 
 /* The struct file of fd in the current task, or NULL; under RCU. */
@@ -286,7 +302,7 @@ static struct file *task_file(s64 fd)
 static void begin(struct fck_evt *ev, unsigned sc, u16 ppme, u32 np, s64 res)
 {
 	evt_begin(ev, sc, ppme, np, res);
-	task_fill(ev);
+	ev->task_ready = false;
 }
 
 #define BEGIN(name, res) begin(ev, FCK_SC_##name, FCK_PPME_##name, FCK_NP_##name, res)
@@ -812,6 +828,7 @@ static void exec_common(struct fck_evt *ev, long ret, unsigned long path)
 {
 	int i;
 
+	task_get(ev);
 	push_s64(ev, ret);				/* res */
 	if (ret >= 0) {
 		push_exe_args(ev);			/* exe, args */
@@ -858,6 +875,7 @@ static void clone_common(struct fck_evt *ev, long ret, u32 ppm_flags)
 	s64 vtid, vpid;
 	int i;
 
+	task_get(ev);
 	rcu_read_lock();
 	tp = task_pid(current);
 	lp = task_pid(current->group_leader);
@@ -1026,6 +1044,7 @@ u32 fck_finish(struct fck_evt *ev, const u64 *mask, u32 nbytes)
 		u32 nparams;
 	} __packed h;
 
+	task_get(ev);
 	if (mask)
 		push_kbytes(ev, mask, nbytes);	/* rules bitmap */
 	else
@@ -1113,6 +1132,22 @@ int fck_fetch(void *ctx, unsigned field, const char *arg, struct fcf_value *out)
 	bool procexit = ev->sc == FCK_SC_procexit;
 	int i;
 
+	switch (field) {
+	case KF_PROC_NAME:
+	case KF_PROC_PNAME:
+	case KF_PROC_ANAME:
+	case KF_PROC_PID:
+	case KF_PROC_PPID:
+	case KF_THREAD_TID:
+	case KF_USER_UID:
+	case KF_USER_LOGINUID:
+	case KF_GROUP_GID:
+	case KF_CONTAINER_ID:
+		task_get(ev);
+		break;
+	default:
+		break;
+	}
 	switch (field) {
 	case KF_EVT_RAWRES:
 		return procexit ? FCF_FETCH_MAYBE : fetch_num(ev->res, out);

@@ -52,6 +52,7 @@ struct fck_evt {
 	s32 oflags;		/* PPM open flags, -1 if not an open */
 	s32 omode;
 	u16 ppme;
+	bool task_ready;	/* task, tid, comm, aname filled (task_get) */
 	/* the event under construction */
 	u32 pos, pi, np;
 	char tmp[FCK_SLOT];	/* user string staging */
