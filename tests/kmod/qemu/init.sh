@@ -81,8 +81,12 @@ kill $(pidof fck_workload) 2>/dev/null
 falcoc-run --driver kmod /probe_kmod.o >/dev/null 2>/tmp/nomod.err
 say "NOMOD rc=$?"
 block nomod-stderr /tmp/nomod.err
-# 3. load again and run again: the module comes back clean
+# 3. load again and run again: the module comes back clean (and refuses
+#    a corrupt filter program)
 insmod /falcoc.ko && say "REINSMOD ok" || say "REINSMOD failed"
+falcoc-run --driver kmod /probe_bad.o >/dev/null 2>/tmp/badblob.err
+say "BADBLOB rc=$?"
+block badblob-stderr /tmp/badblob.err
 rm -rf /tmp/fck
 falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/again.err
 say "RC again $?"

@@ -64,6 +64,24 @@ else
 		{ cat "$W/falcoc.log"; fail "falcoc --kernel-filter=off"; }
 	echo "NOTE: probe has no .falcoc.kfilter section: the module runs without a kernel filter"
 fi
+# a probe whose filter program is corrupt (magic flipped): the module
+# must refuse it and falcoc-run say why
+python3 - "$R/probe_kmod.o" "$R/probe_bad.o" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", b, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
+def sh(i):
+    return struct.unpack_from("<IIQQQQIIQQ", b, shoff + i * shentsize)
+stroff = sh(shstrndx)[4]
+for i in range(shnum):
+    name_off, _, _, _, off, size = sh(i)[:6]
+    name = bytes(b[stroff + name_off:b.index(0, stroff + name_off)])
+    if name == b".falcoc.kfilter" and size:
+        b[off] ^= 0xff
+        break
+open(sys.argv[2], "wb").write(b)
+PY
 # the bench's "kmod, no kernel filter" row: every event of the rules' syscalls sent
 "$FALCOC" compile "$here/rules.yaml" --kernel-filter=off -o "$R/probe_nofilter.o" >>"$W/falcoc.log" 2>&1 ||
 	{ cat "$W/falcoc.log"; fail "falcoc --kernel-filter=off"; }
@@ -212,6 +230,11 @@ marker "RMMOD-OPEN refused" || bad "rmmod succeeded while /dev/falcoc was open"
 marker "RMMOD-AFTER-KILL ok" || bad "rmmod after killing the reader failed"
 block nomod-stderr | grep -q 'module not loaded: insmod falcoc.ko' || { block nomod-stderr; bad "no 'module not loaded' message without the module"; }
 marker "REINSMOD ok" || bad "insmod after rmmod failed"
+if grep -q '\.falcoc\.kfilter' <(readelf -S "$R/probe_kmod.o"); then
+	echo "--- corrupt filter program: $(block badblob-stderr | grep -v '^libbpf' | head -1)"
+	marker "BADBLOB rc=2" && block badblob-stderr | grep -q 'the module refused the filter program' ||
+		{ block badblob-stderr; bad "a corrupt filter program was not refused with a reason"; }
+fi
 marker "RMMOD-END ok" || bad "final rmmod failed"
 # no silent loss: what the module saw is filtered, sent or counted lost,
 # and falcoc-run received exactly what was sent (both stats files)
