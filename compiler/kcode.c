@@ -40,6 +40,9 @@ _Static_assert(FCF_M_NUM_EQ == (int)KM_NUM_EQ && FCF_M_NUM_IN == (int)KM_NUM_IN 
 		       FCF_M_CONTAINS == (int)KM_STR_CONTAINS && FCF_M_GLOB == (int)KM_STR_GLOB &&
 		       FCF_M_EXISTS == (int)KM_EXISTS && FCF_M_FLAGS_ANY == (int)KM_FLAGS_ANY,
 	       "fcf_match follows enum kx_match");
+_Static_assert(FCF_KF__COUNT == (int)KF__COUNT && FCF_KF_EVT_ARG == (int)KF_EVT_ARG &&
+		       FCF_KF_CONTAINER_ID == (int)KF_CONTAINER_ID,
+	       "fcf_field follows enum kfield");
 
 /* ---- lowering (per syscall, as codegen.c check_expr/fold) ---- */
 
@@ -334,9 +337,12 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 	case KF_FD_TYPE:
 		if ((!is_open && !creat) || (k->match != KM_STR_EQ && k->match != KM_STR_IN))
 			return mk(a, KX_MAYBE);
-		/* the kernel knows 'f' or nothing */
+		/* typechar: compared as it is (the module knows 'f' or nothing);
+		 * fd.type: "file" is typechar 'f', other types are not 'f' */
+		if (k->kfield == KF_FD_TYPECHAR)
+			return (c = str_check(l, k, KF_FD_TYPECHAR, NULL)) ? c : mk(a, KX_MAYBE);
 		c = mk_str_eq(a, k, KF_FD_TYPECHAR, "f");
-		if (in_strs(k, k->kfield == KF_FD_TYPECHAR ? "f" : "file"))
+		if (in_strs(k, "file"))
 			return c;
 		return mk2(a, KX_NOT, c, NULL);
 	case KF_CONTAINER_ID:
@@ -344,11 +350,8 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 			return mk(a, KX_TRUE);
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
 			return mk(a, KX_MAYBE);
-		/* the kernel knows "host" or nothing */
-		c = mk_str_eq(a, k, KF_CONTAINER_ID, "host");
-		if (in_strs(k, "host"))
-			return c;
-		return mk2(a, KX_NOT, c, NULL);
+		/* compared as it is: the module knows "host" or nothing */
+		return (c = str_check(l, k, KF_CONTAINER_ID, NULL)) ? c : mk(a, KX_MAYBE);
 	case KF_FD_L4PROTO:
 		return mk(a, KX_MAYBE);
 	default:
@@ -481,7 +484,7 @@ struct kc {
 	struct vec sets;       /* struct kc_set * */
 	struct strmap set_at;  /* key -> index + 1 */
 	uint32_t nmembers;
-	bool full; /* over a format limit */
+	unsigned ndeep; /* subtrees compiled as MAYBE for want of registers */
 };
 
 static void code_push(struct kc *g, struct fcf_insn in)
@@ -643,6 +646,7 @@ static void emit(struct kc *g, const struct kexpr *k, unsigned d)
 		bool and = k->kind == KX_AND;
 		if (d + 1 >= FCF_NREGS) {
 			/* deeper than the register file: MAYBE (sound) */
+			g->ndeep++;
 			in = insn(FCF_OP_CONST, d);
 			in.imm = FCF_MAYBE;
 			code_push(g, in);
@@ -829,6 +833,7 @@ int kc_build(struct arena *a, const struct split_result *sr, const struct kc_opt
 		stats->nsets = (unsigned)g.sets.n;
 		stats->nmembers = g.nmembers;
 		stats->pool_len = (unsigned)g.pool.len;
+		stats->ndeep = g.ndeep;
 	}
 	sb_free(&g.pool);
 

@@ -32,6 +32,7 @@ struct kc_options {
 
 struct kc_stats {
 	unsigned nrules, nentries, ninsns, nsets, nmembers, pool_len;
+	unsigned ndeep; /* subtrees deeper than the registers, compiled MAYBE */
 };
 
 /*

@@ -404,9 +404,14 @@ static int cmd_compile(int argc, char **argv)
 	int rc = 0;
 	struct kc_options ko = { .kernel_filter = kfilter };
 	if (kc_build(&a, &sres, &ko, &blob, NULL, &err)) {
-		fprintf(stderr, "falcoc compile: %s\n", err);
-		rc = 1;
-		goto done;
+		if (kmod) {
+			fprintf(stderr, "falcoc compile: %s\n", err);
+			rc = 1;
+			goto done;
+		}
+		/* the eBPF probe does not need it: build it without */
+		fprintf(stderr, "falcoc: warning: no kmod filter in the probe: %s\n", err);
+		sb_free(&blob);
 	}
 	if (kmod) {
 		if (write_out(out_obj, blob.s, blob.len)) {
@@ -417,7 +422,7 @@ static int cmd_compile(int argc, char **argv)
 		goto done;
 	}
 	struct cg_options co = { .kernel_filter = kfilter, .files = files,
-				 .nfiles = (size_t)(argc - optind), .kfilter = blob.s,
+				 .nfiles = (size_t)(argc - optind), .kfilter = blob.len ? blob.s : NULL,
 				 .kfilter_len = blob.len };
 	struct cg_result cr;
 	if (cg_generate(&a, &sres, &co, &csrc, &cr, &err)) {

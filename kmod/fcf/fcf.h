@@ -20,8 +20,15 @@
  * filter). A field the module cannot read is MAYBE.
  *
  * Field ids are the kfields.def indices (enum kfield in split.h); the
- * blob's header carries FCF_FIELDS_HASH so a module never runs a program
- * built against another field table.
+ * blob's header carries fcf_tables_hash() (fcf_format.h: a hash of
+ * kfields.def and fc_syscalls.def), so a module never runs a program
+ * built against another field or syscall table.
+ *
+ * Files: fcf_port.h (kernel/userspace types and allocation),
+ * fcf_format.h (the blob byte by byte, the decoded program),
+ * fcf_verify.c (fcf_load, fcf_free, fcf_nrules), fcf_run.c (fcf_run).
+ * fcf_verify.c includes ../../compiler/kfields.def and
+ * ../../bpf-templates/fc_syscalls.def: build from the source tree.
  */
 #ifndef FALCOC_FCF_H
 #define FALCOC_FCF_H
@@ -36,6 +43,14 @@
 #define FCF_MAX_INSNS 65536
 #define FCF_MAX_RULES 1024       /* == FC_MAX_RULES */
 #define FCF_MAX_STR 4096         /* longest string operand or field value looked at */
+
+/* Field ids for the module's fetch: FCF_KF_PROC_NAME == KF_PROC_NAME of
+ * split.h (the kfields.def row), without the compiler's headers. */
+enum fcf_field {
+#define KFIELD(id, name, kind, where) FCF_##id,
+#include "../../compiler/kfields.def"
+	FCF_KF__COUNT
+};
 
 /* Values the module hands to the interpreter (fcf_fetch_fn). */
 enum fcf_vkind { FCF_V_NUM = 1, FCF_V_STR = 2 };
@@ -72,7 +87,7 @@ typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
  * without value is false): return it only where userspace too sees no
  * value, when in doubt return MAYBE.
  *
- *  field (enum kfield)   arg             value
+ *  field (KF_x of split.h = FCF_KF_x)   arg   value
  *  KF_PROC_NAME          NULL            STR  task comm (struct fc_task comm)
  *  KF_PROC_ANAME         "1".."4"        STR  comm of the n-th ancestor,
  *                                             1 = real_parent (fc_task acomm[n-1]);
@@ -121,7 +136,8 @@ typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
  *  KF_FD_TYPECHAR        NULL            STR  "f" when the probe sets typechar 'f'
  *                                             (fd.name derived, no O_DIRECTORY),
  *                                             else MAYBE; asked on open, openat,
- *                                             openat2, creat only
+ *                                             openat2, creat only (fd.type
+ *                                             "file" is asked as typechar "f")
  *  KF_FD_DIP             NULL            NUM  connect only: IPv4 destination in
  *                                             host order (c->dip); MAYBE unless
  *                                             the sockaddr was read (net_ok)
@@ -129,7 +145,8 @@ typedef int (*fcf_fetch_fn)(void *ctx, unsigned field, const char *arg,
  *                                             host order (c->dport)
  *  KF_CONTAINER_ID       NULL            STR  "host" when the task is in the init
  *                                             pid namespace (FC_TASK_IN_CONTAINER
- *                                             clear), else MAYBE
+ *                                             clear), else MAYBE (compared as
+ *                                             returned: a real id would work too)
  *
  * Never asked (the compiler folds or lowers them per syscall): evt.type,
  * evt.dir, evt.res (-> rawres), fd.type (-> typechar), proc.pname
@@ -156,6 +173,9 @@ void fcf_free(struct fcf_prog *prog);
 unsigned fcf_nrules(const struct fcf_prog *prog);
 
 /*
+ * Every rule has its entries, enabled in the rules files or not (as in
+ * the probe, whose loader decides): AND the mask with the enabled rules.
+ *
  * Run the program for one event of syscall `sc` (the fc_syscalls.def row
  * index): only the rules whose evttypes include it are evaluated. mask has
  * (fcf_nrules + 63) / 64 words; it is cleared, then bit i is set for rule

@@ -79,6 +79,11 @@
 #define FCF_MAX_ARG 64   /* longest field argument */
 #define FCF_MAX_PAT 256  /* longest contains needle / glob pattern */
 #define FCF_GLOB_STEPS 65536 /* glob budget; beyond it the check is MAYBE */
+/* Byte compares of the string checks of one fcf_run(): a program may be
+ * made of thousands of contains checks on 4 KB values; past this budget
+ * every further string check is MAYBE (the event passes), so the time
+ * per event is bounded whatever the program (~ a few ms worst case). */
+#define FCF_STR_BUDGET (1u << 22)
 
 /* Three values. */
 #define FCF_FALSE 0

@@ -16,15 +16,35 @@
  * compiler), glob with '*' and '?' only (the compiler leaves '[' and '\\'
  * patterns to userspace) and the same step budget as the probe.
  *
- * Cost per event: at most ninsns instructions; a check costs at most
- * FCF_MAX_STR * FCF_MAX_PAT byte compares (contains), FCF_GLOB_STEPS
- * steps (glob), or one pass over a set (prefix/suffix; in: log2 compares).
+ * Cost per event: at most ninsns instructions (each entry runs once, pc
+ * only grows) and fetch calls; string work is charged to a budget of
+ * FCF_STR_BUDGET byte compares per run, past which a string check is
+ * MAYBE without looking (sound: the event passes). A glob also stops at
+ * FCF_GLOB_STEPS steps, as in the probe.
  */
 #include "fcf_format.h"
 
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
+/* The run's state: the fetch and what is left of the string budget. */
+struct fcf_rs {
+	fcf_fetch_fn fetch;
+	void *ctx;
+	fcf_u64 budget;
+};
+
+/* Take n byte compares from the budget; 0 if it does not hold them. */
+static int spend(struct fcf_rs *rs, fcf_u64 n)
+{
+	if (rs->budget < n) {
+		rs->budget = 0;
+		return 0;
+	}
+	rs->budget -= n;
+	return 1;
 }
 
 static int set_in(const struct fcf_prog *p, const struct fcf_set *set, const char *s,
@@ -51,8 +71,8 @@ static int set_in(const struct fcf_prog *p, const struct fcf_set *set, const cha
 	return FCF_FALSE;
 }
 
-static int set_affix(const struct fcf_prog *p, const struct fcf_set *set, const char *s,
-		     fcf_u32 n, int suffix)
+static int set_affix(struct fcf_rs *rs, const struct fcf_prog *p, const struct fcf_set *set,
+		     const char *s, fcf_u32 n, int suffix)
 {
 	fcf_u32 i;
 
@@ -60,13 +80,16 @@ static int set_affix(const struct fcf_prog *p, const struct fcf_set *set, const 
 		const struct fcf_member *m = &p->members[set->first + i];
 		if (m->len > n)
 			continue;
+		if (!spend(rs, m->len + 1))
+			return FCF_MAYBE;
 		if (!fcf_memcmp(p->pool + m->off, suffix ? s + (n - m->len) : s, m->len))
 			return FCF_TRUE;
 	}
 	return FCF_FALSE;
 }
 
-static int contains(const char *s, fcf_u32 n, const char *pat, fcf_u32 m, int icase)
+static int contains(struct fcf_rs *rs, const char *s, fcf_u32 n, const char *pat, fcf_u32 m,
+		    int icase)
 {
 	fcf_u32 i, j;
 
@@ -75,6 +98,8 @@ static int contains(const char *s, fcf_u32 n, const char *pat, fcf_u32 m, int ic
 	if (m > n)
 		return FCF_FALSE;
 	for (i = 0; i + m <= n; i++) {
+		if (!spend(rs, m))
+			return FCF_MAYBE;
 		for (j = 0; j < m; j++) {
 			char c = icase ? lower(s[i + j]) : s[i + j];
 			if (c != pat[j])
@@ -88,13 +113,16 @@ static int contains(const char *s, fcf_u32 n, const char *pat, fcf_u32 m, int ic
 
 /* '*' any run, '?' any byte: the single-backtrack matcher of the probe,
  * with the same step budget (out of steps: MAYBE). */
-static int glob(const char *s, fcf_u32 n, const char *pat, fcf_u32 m, int icase)
+static int glob(struct fcf_rs *rs, const char *s, fcf_u32 n, const char *pat, fcf_u32 m,
+		int icase)
 {
 	fcf_u32 i = 0, j = 0, star = 0, mark = 0, step;
 
 	for (step = 0; step < FCF_GLOB_STEPS; step++) {
 		char c;
 
+		if (!spend(rs, 1))
+			return FCF_MAYBE;
 		if (i >= n) {
 			while (j < m && pat[j] == '*')
 				j++;
@@ -137,8 +165,7 @@ static int flags_any(const fcf_s64 *nums, fcf_u32 cnt, fcf_s64 val)
 	return FCF_MAYBE;
 }
 
-static int check(const struct fcf_prog *p, const struct fcf_insn *in, fcf_fetch_fn fetch,
-		 void *ctx)
+static int check(struct fcf_rs *rs, const struct fcf_prog *p, const struct fcf_insn *in)
 {
 	struct fcf_value v;
 	const char *s;
@@ -146,7 +173,7 @@ static int check(const struct fcf_prog *p, const struct fcf_insn *in, fcf_fetch_
 	int rc;
 
 	fcf_memset(&v, 0, sizeof(v));
-	rc = fetch(ctx, in->field, in->arg == FCF_NOARG ? (const char *)0 : p->pool + in->arg, &v);
+	rc = rs->fetch(rs->ctx, in->field, in->arg == FCF_NOARG ? (const char *)0 : p->pool + in->arg, &v);
 	if (rc == FCF_FETCH_NONE)
 		return FCF_FALSE; /* Falco: a check on a field without value is false */
 	if (rc != FCF_FETCH_OK)
@@ -179,19 +206,21 @@ static int check(const struct fcf_prog *p, const struct fcf_insn *in, fcf_fetch_
 		return FCF_MAYBE;
 	s = v.str ? v.str : "";
 	n = v.len;
+	if (!spend(rs, 1)) /* out of budget: don't look */
+		return FCF_MAYBE;
 	switch (in->match) {
 	case FCF_M_STR_EQ:
 		return n == in->cnt && !fcf_memcmp(s, p->pool + in->imm, n);
 	case FCF_M_STR_IN:
 		return set_in(p, &p->sets[in->imm], s, n);
 	case FCF_M_STR_PREFIX:
-		return set_affix(p, &p->sets[in->imm], s, n, 0);
+		return set_affix(rs, p, &p->sets[in->imm], s, n, 0);
 	case FCF_M_STR_SUFFIX:
-		return set_affix(p, &p->sets[in->imm], s, n, 1);
+		return set_affix(rs, p, &p->sets[in->imm], s, n, 1);
 	case FCF_M_CONTAINS:
-		return contains(s, n, p->pool + in->imm, in->cnt, in->src & FCF_CF_ICASE);
+		return contains(rs, s, n, p->pool + in->imm, in->cnt, in->src & FCF_CF_ICASE);
 	case FCF_M_GLOB:
-		return glob(s, n, p->pool + in->imm, in->cnt, in->src & FCF_CF_ICASE);
+		return glob(rs, s, n, p->pool + in->imm, in->cnt, in->src & FCF_CF_ICASE);
 	default:
 		return FCF_MAYBE; /* not reached: the verifier allows no other */
 	}
@@ -217,8 +246,7 @@ static int tri_or(int a, int b)
 }
 
 /* One entry's code: its three-valued result. */
-static int run_entry(const struct fcf_prog *p, const struct fcf_entry *en, fcf_fetch_fn fetch,
-		     void *ctx)
+static int run_entry(struct fcf_rs *rs, const struct fcf_prog *p, const struct fcf_entry *en)
 {
 	fcf_u8 r[FCF_NREGS];
 	fcf_u32 pc = en->off, end = en->off + en->len;
@@ -234,7 +262,7 @@ static int run_entry(const struct fcf_prog *p, const struct fcf_entry *en, fcf_f
 			r[in->dst] = (fcf_u8)in->imm;
 			break;
 		case FCF_OP_CHECK:
-			r[in->dst] = (fcf_u8)check(p, in, fetch, ctx);
+			r[in->dst] = (fcf_u8)check(rs, p, in);
 			break;
 		case FCF_OP_NOT:
 			r[in->dst] = (fcf_u8)tri_not(r[in->dst]);
@@ -266,6 +294,7 @@ int fcf_run(const struct fcf_prog *prog, unsigned sc, fcf_fetch_fn fetch, void *
 	    fcf_u64 *mask)
 {
 	fcf_u32 k, words, set = 0;
+	struct fcf_rs rs;
 
 	if (!prog)
 		return 0;
@@ -274,13 +303,16 @@ int fcf_run(const struct fcf_prog *prog, unsigned sc, fcf_fetch_fn fetch, void *
 		mask[k] = 0;
 	if (sc >= FCF_NSC || !fetch)
 		return 0;
+	rs.fetch = fetch;
+	rs.ctx = ctx;
+	rs.budget = FCF_STR_BUDGET;
 	for (k = prog->sc_first[sc]; k < prog->sc_first[sc + 1]; k++) {
 		const struct fcf_entry *en = &prog->entries[prog->by_sc[k]];
 		fcf_u64 bit = 1ull << (en->rule % 64);
 
 		if (mask[en->rule / 64] & bit)
 			continue; /* already passes: another entry of the rule */
-		if (run_entry(prog, en, fetch, ctx) != FCF_FALSE) {
+		if (run_entry(&rs, prog, en) != FCF_FALSE) {
 			mask[en->rule / 64] |= bit;
 			set++;
 		}

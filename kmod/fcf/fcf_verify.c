@@ -330,7 +330,7 @@ static fcf_u32 popcount64(fcf_u64 v)
 int fcf_load(const void *blob, fcf_size len, struct fcf_prog **out, char *err, fcf_size errlen)
 {
 	const fcf_u8 *b = blob;
-	struct fcf_err e = { err, errlen, 0 };
+	struct fcf_err e = { err, err ? errlen : 0, 0 };
 	struct fcf_prog *p;
 	fcf_u32 nrules, nsc, nentries, ninsns, nnums, nsets, nmembers, pool_len, nby = 0;
 	fcf_u64 need, mem, last_ok;
@@ -341,7 +341,7 @@ int fcf_load(const void *blob, fcf_size len, struct fcf_prog **out, char *err, f
 
 	if (out)
 		*out = NULL;
-	if (errlen)
+	if (e.cap)
 		err[0] = '\0';
 	if (!out || (!blob && len))
 		return fail(&e, FCF_EINVAL, NULL, 0, "no blob");
