@@ -90,6 +90,14 @@ struct fck_syscalls {
 	__u64 bits[2];
 };
 
+/* FCK_IOC_SET_RULES: bit i = rule i is enabled. The program decides
+ * every compiled rule, enabled or not (fcf.h); the module ANDs its mask
+ * with this one, so a disabled rule lets no event through. Default: all. */
+#define FCK_MAX_RULES 1024 /* = FC_MAX_RULES, FCF_MAX_RULES */
+struct fck_rules {
+	__u64 bits[FCK_MAX_RULES / 64];
+};
+
 #define FCK_IOC_MAGIC 0xfc
 #define FCK_IOC_GEOMETRY _IOR(FCK_IOC_MAGIC, 1, struct fck_geometry)
 #define FCK_IOC_LOAD_FILTER _IOWR(FCK_IOC_MAGIC, 2, struct fck_filter)
@@ -97,5 +105,6 @@ struct fck_syscalls {
 #define FCK_IOC_DISABLE _IO(FCK_IOC_MAGIC, 4)
 #define FCK_IOC_STATS _IOWR(FCK_IOC_MAGIC, 5, struct fck_stats)
 #define FCK_IOC_SET_SYSCALLS _IOW(FCK_IOC_MAGIC, 6, struct fck_syscalls)
+#define FCK_IOC_SET_RULES _IOW(FCK_IOC_MAGIC, 7, struct fck_rules)
 
 #endif

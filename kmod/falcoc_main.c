@@ -68,6 +68,7 @@ static struct fck_state {
 	struct fcf_prog *prog;
 	u32 nrules;
 	u64 sc_bits[2];
+	u64 rules_on[FCK_MAX_RULES / 64];	/* enabled rules (FCK_IOC_SET_RULES) */
 } g = {
 	.lock = __MUTEX_INITIALIZER(g.lock),
 	.opened = ATOMIC_INIT(0),
@@ -135,7 +136,17 @@ static void fck_emit(unsigned cpu, struct fck_cpu *c, bool always)
 	u32 len;
 
 	if (!always && g.prog) {
-		if (fcf_run(g.prog, ev->sc, fck_fetch, ev, c->mask) <= 0) {
+		u64 any = 0;
+		unsigned i;
+
+		if (fcf_run(g.prog, ev->sc, fck_fetch, ev, c->mask) > 0) {
+			/* the program decides disabled rules too (fcf.h) */
+			for (i = 0; i < (g.nrules + 63) / 64; i++) {
+				c->mask[i] &= g.rules_on[i];
+				any |= c->mask[i];
+			}
+		}
+		if (!any) {
 			ring_hdr(cpu)->stats[FC_STAT_FILTERED]++;
 			return;
 		}
@@ -270,8 +281,9 @@ static int state_alloc(void)
 		if (!g.cpus[i])
 			goto nomem;
 	}
-	/* every syscall of the table until userspace narrows it */
+	/* every syscall and rule until userspace narrows them */
 	g.sc_bits[0] = g.sc_bits[1] = ~0ull;
+	memset(g.rules_on, 0xff, sizeof(g.rules_on));
 	return 0;
 nomem:
 	state_free();
@@ -431,6 +443,12 @@ static long fck_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			memcpy(g.sc_bits, s.bits, sizeof(g.sc_bits));
 		break;
 	}
+	case FCK_IOC_SET_RULES:
+		if (g.capturing)
+			rc = -EBUSY;
+		else if (copy_from_user(g.rules_on, uarg, sizeof(g.rules_on)))
+			rc = -EFAULT;
+		break;
 	default:
 		rc = -ENOTTY;
 	}
@@ -459,6 +477,7 @@ static int __init fck_init(void)
 	BUILD_BUG_ON(FC_STAT__COUNT > FCK_STATS_MAX);
 	BUILD_BUG_ON(sizeof(struct fck_ring_hdr) > FCK_HDR_BYTES);
 	BUILD_BUG_ON(FCK_SC__COUNT > 128); /* struct fck_syscalls */
+	BUILD_BUG_ON(FCK_MAX_RULES != FCF_MAX_RULES);
 	if (ring_kb < 128 || !is_power_of_2(ring_kb) || ring_kb > (1u << 20)) {
 		pr_err("falcoc: ring_kb=%u: must be a power of two in [128, 1048576]\n", ring_kb);
 		return -EINVAL;

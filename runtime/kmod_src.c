@@ -142,8 +142,8 @@ static int load_filter(struct kmod_src *ks, const char *probe, bool need_filter,
 	return 0;
 }
 
-int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2], bool verbose,
-		  struct kmod_src **out)
+int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2],
+		  const uint64_t rules_on[FC_MAX_RULES / 64], bool verbose, struct kmod_src **out)
 {
 	*out = NULL;
 	int fd = open(FCK_DEV_PATH, O_RDWR | O_CLOEXEC);
@@ -184,6 +184,13 @@ int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2]
 	struct fck_syscalls scs = { { sc_bits[0], sc_bits[1] } };
 	if (ioctl(fd, FCK_IOC_SET_SYSCALLS, &scs) < 0) {
 		fprintf(stderr, "falcoc-run: %s: selecting syscalls: %s\n", FCK_DEV_PATH, strerror(errno));
+		goto fail;
+	}
+	_Static_assert(FCK_MAX_RULES == FC_MAX_RULES, "rule bitmap sizes");
+	struct fck_rules rules;
+	memcpy(rules.bits, rules_on, sizeof(rules.bits));
+	if (ioctl(fd, FCK_IOC_SET_RULES, &rules) < 0) {
+		fprintf(stderr, "falcoc-run: %s: selecting rules: %s\n", FCK_DEV_PATH, strerror(errno));
 		goto fail;
 	}
 	ks->map = mmap(NULL, ks->geo.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -32,9 +32,10 @@ struct kmod_src;
 /* Open /dev/falcoc for probe. need_filter: the probe was compiled with a
  * kernel filter (FC_META_KERNEL_FILTER), so it must carry a
  * .falcoc.kfilter program; without one every event of the selected
- * syscalls passes. sc_bits: bit i = fc_syscalls.def row i is wanted. */
-int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2], bool verbose,
-		  struct kmod_src **out);
+ * syscalls passes. sc_bits: bit i = fc_syscalls.def row i is wanted;
+ * rules_on: bit i = rule i is enabled (FC_MAX_RULES bits). */
+int kmod_src_open(const char *probe, bool need_filter, const uint64_t sc_bits[2],
+		  const uint64_t rules_on[FC_MAX_RULES / 64], bool verbose, struct kmod_src **out);
 int kmod_src_start(struct kmod_src *ks, live_event_fn fn, void *ctx);
 /* Wait up to timeout_ms for events, hand them over. Returns the number
  * handled, or -EINTR when a signal arrived while waiting. */

@@ -794,10 +794,13 @@ static int src_start(struct run *run)
 		int rc = live_rings_open(run->lv, on_live_event, run);
 		return rc ? rc : live_attach(run->lv);
 	}
-	uint64_t bits[2];
+	uint64_t bits[2], on[FC_MAX_RULES / 64] = { 0 };
 	kmod_syscalls(run, bits);
+	for (size_t i = 0; i < run->nrules; i++) /* the enabled ones */
+		if (run->rules[i].bit < FC_MAX_RULES)
+			on[run->rules[i].bit / 64] |= 1ull << (run->rules[i].bit % 64);
 	bool need = (live_meta(run->lv)->flags & FC_META_KERNEL_FILTER) != 0;
-	int rc = kmod_src_open(run->o.probe, need, bits, run->o.verbose, &run->ks);
+	int rc = kmod_src_open(run->o.probe, need, bits, on, run->o.verbose, &run->ks);
 	return rc ? rc : kmod_src_start(run->ks, on_live_event, run);
 }
 

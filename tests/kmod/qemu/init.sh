@@ -55,6 +55,13 @@ say "RC kmod $?"
 block kmod /tmp/kmod.txt
 block kmod-stderr /tmp/kmod.err
 block kmod-stats /tmp/kmod.json
+# a disabled rule sharing its syscall with enabled ones: the module
+# masks it off (its program decides every rule)
+rm -rf /tmp/fck
+falcoc-run --driver kmod --disable-rule 'fck open secret write' --stats /tmp/dis.json /probe_kmod.o -- /fck_workload >/tmp/dis.txt 2>/tmp/dis.err
+say "RC dis $?"
+block dis /tmp/dis.txt
+block dis-stats /tmp/dis.json
 rm -rf /tmp/fck
 falcoc-run --stats /tmp/bpf.json /probe.o -- /fck_workload >/tmp/bpf.txt 2>/tmp/bpf.err
 say "RC bpf $?"

@@ -252,6 +252,23 @@ sys.exit(0 if ok else 1)
 PY
 }
 check_stats kmod-stats 1
+# --disable-rule: no alert of the rule, the rest unchanged, and with a
+# kernel filter the module drops the rule's events
+marker "RC dis 0" || bad "the --disable-rule run failed"
+alerts dis >"$W/dis.txt"
+if grep -q ' fck open-write ' "$W/dis.txt" ||
+	! diff <(grep -v ' fck open-write ' "$W/kmod.txt" | sort) <(sort "$W/dis.txt") >/dev/null; then
+	bad "--disable-rule under the kmod driver: not the other alerts exactly"
+fi
+check_stats dis-stats 1
+if grep -q '\.falcoc\.kfilter' <(readelf -S "$R/probe_kmod.o"); then
+	python3 - "$W/kmod-stats.json" "$W/dis-stats.json" <<'PY' || bad "a disabled rule's events were not dropped in the module"
+import json, sys
+a, b = (json.load(open(f))["kernel"] for f in sys.argv[1:3])
+print(f"disabled rule: filtered {a['filtered']} -> {b['filtered']}, sent {a['sent']} -> {b['sent']}")
+sys.exit(0 if b["filtered"] > a["filtered"] and b["sent"] < a["sent"] else 1)
+PY
+fi
 # the 128 KiB ring must have wrapped: more bytes sent than it holds
 marker "SMALLRING ok" && marker "RC small 0" || { block small-stderr; bad "small-ring run failed"; }
 check_stats small-stats 2000
