@@ -79,11 +79,11 @@ static int read_kfilter(const char *probe, uint8_t **blob, size_t *len)
 		if (!gelf_getshdr(s, &sh))
 			continue;
 		const char *name = elf_strptr(e, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, KMOD_FILTER_SECTION))
+		if (!name || strcmp(name, FC_KFILTER_SECTION))
 			continue;
 		Elf_Data *d = elf_getdata(s, NULL);
 		if (!d || !d->d_buf || !d->d_size) {
-			fprintf(stderr, "falcoc-run: %s: section %s is empty\n", probe, KMOD_FILTER_SECTION);
+			fprintf(stderr, "falcoc-run: %s: section %s is empty\n", probe, FC_KFILTER_SECTION);
 			rc = 2;
 			goto out;
 		}
@@ -112,7 +112,7 @@ static int load_filter(struct kmod_src *ks, const char *probe, bool need_filter,
 			fprintf(stderr,
 				"falcoc-run: %s: no %s section: this probe has no kernel-module filter "
 				"program (rebuild it with a falcoc that emits one)\n",
-				probe, KMOD_FILTER_SECTION);
+				probe, FC_KFILTER_SECTION);
 			return 2;
 		}
 		if (verbose)

@@ -25,7 +25,6 @@
 #include "falcoc_abi.h"
 #include "live.h"
 
-#define KMOD_FILTER_SECTION ".falcoc.kfilter"
 
 struct kmod_src;
 
