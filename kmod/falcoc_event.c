@@ -37,14 +37,6 @@
 #include "falcoc_flags.h"
 #include "fcf/fcf.h"
 
-/* Field ids of the filter program: the rows of compiler/kfields.def
- * (= enum kfield in compiler/split.h). */
-enum fck_kfield {
-#define KFIELD(e, name, kind, where) e,
-#include "kfields.def"
-	KF__COUNT
-};
-
 static const char *const fck_sc_names[FCK_SC__COUNT] = {
 #define FC_SC(name, nr, ppme, np, flags) [FCK_SC_##name] = #name,
 #include "fc_syscalls.def"
@@ -1133,57 +1125,57 @@ int fck_fetch(void *ctx, unsigned field, const char *arg, struct fcf_value *out)
 	int i;
 
 	switch (field) {
-	case KF_PROC_NAME:
-	case KF_PROC_PNAME:
-	case KF_PROC_ANAME:
-	case KF_PROC_PID:
-	case KF_PROC_PPID:
-	case KF_THREAD_TID:
-	case KF_USER_UID:
-	case KF_USER_LOGINUID:
-	case KF_GROUP_GID:
-	case KF_CONTAINER_ID:
+	case FCF_KF_PROC_NAME:
+	case FCF_KF_PROC_PNAME:
+	case FCF_KF_PROC_ANAME:
+	case FCF_KF_PROC_PID:
+	case FCF_KF_PROC_PPID:
+	case FCF_KF_THREAD_TID:
+	case FCF_KF_USER_UID:
+	case FCF_KF_USER_LOGINUID:
+	case FCF_KF_GROUP_GID:
+	case FCF_KF_CONTAINER_ID:
 		task_get(ev);
 		break;
 	default:
 		break;
 	}
 	switch (field) {
-	case KF_EVT_RAWRES:
+	case FCF_KF_EVT_RAWRES:
 		return procexit ? FCF_FETCH_MAYBE : fetch_num(ev->res, out);
-	case KF_EVT_FAILED:
+	case FCF_KF_EVT_FAILED:
 		return procexit ? FCF_FETCH_MAYBE : fetch_num(ev->res < 0, out);
-	case KF_EVT_ARG:	/* a string param, as sent */
-	case KF_EVT_RAWARG:	/* a numeric param, as sent */
+	case FCF_KF_EVT_ARG:	/* a string param, as sent */
+	case FCF_KF_EVT_RAWARG:	/* a numeric param, as sent */
 		i = param_index(ev->ppme, arg);
 		if (i < 0 || i >= ev->np)
 			return FCF_FETCH_MAYBE;
-		if (field == KF_EVT_RAWARG)
+		if (field == FCF_KF_EVT_RAWARG)
 			return (ev->pknown & (1ull << i)) ? fetch_num((s64)ev->pval[i], out)
 							  : FCF_FETCH_MAYBE;
 		return fetch_str(&ev->psv[i], out);
-	case KF_EVT_IS_OPEN_READ:
-	case KF_EVT_IS_OPEN_WRITE:
-	case KF_EVT_IS_OPEN_EXEC:
+	case FCF_KF_EVT_IS_OPEN_READ:
+	case FCF_KF_EVT_IS_OPEN_WRITE:
+	case FCF_KF_EVT_IS_OPEN_EXEC:
 		if (is_open) {
 			s32 f = ev->oflags;
 
 			if (f < 0)
 				return FCF_FETCH_MAYBE;
-			if (field == KF_EVT_IS_OPEN_READ)
+			if (field == FCF_KF_EVT_IS_OPEN_READ)
 				return fetch_num(!!(f & 1), out);
-			if (field == KF_EVT_IS_OPEN_WRITE)
+			if (field == FCF_KF_EVT_IS_OPEN_WRITE)
 				return fetch_num(!!(f & 2), out);
 			return fetch_num((f & ((1 << 13) | (1 << 2))) && (ev->omode & 0111), out);
 		}
-		if (ev->sc == FCK_SC_creat && field == KF_EVT_IS_OPEN_EXEC)
+		if (ev->sc == FCK_SC_creat && field == FCF_KF_EVT_IS_OPEN_EXEC)
 			return fetch_num((ev->omode & 0111) != 0, out);
 		return fetch_num(0, out); /* libsinsp: 0 on other events */
-	case KF_PROC_NAME:
+	case FCF_KF_PROC_NAME:
 		return fetch_str(&ev->comm, out);
-	case KF_PROC_PNAME:
+	case FCF_KF_PROC_PNAME:
 		return fetch_str(&ev->aname[0], out);
-	case KF_PROC_ANAME: {
+	case FCF_KF_PROC_ANAME: {
 		unsigned long n;
 
 		if (!arg || kstrtoul(arg, 10, &n))
@@ -1194,60 +1186,60 @@ int fck_fetch(void *ctx, unsigned field, const char *arg, struct fcf_value *out)
 			return FCF_FETCH_MAYBE;
 		return fetch_str(&ev->aname[n - 1], out);
 	}
-	case KF_PROC_PID:
+	case FCF_KF_PROC_PID:
 		return fetch_num(ev->task.pid, out);
-	case KF_PROC_PPID:
+	case FCF_KF_PROC_PPID:
 		return fetch_num(ev->task.ppid, out);
-	case KF_THREAD_TID:
+	case FCF_KF_THREAD_TID:
 		return fetch_num(ev->tid, out);
-	case KF_USER_UID:
+	case FCF_KF_USER_UID:
 		return fetch_num(ev->task.uid, out);
-	case KF_USER_LOGINUID:
+	case FCF_KF_USER_LOGINUID:
 		return fetch_num((s32)ev->task.loginuid, out);
-	case KF_GROUP_GID:
+	case FCF_KF_GROUP_GID:
 		return fetch_num(ev->task.gid, out);
-	case KF_FD_NAME:
+	case FCF_KF_FD_NAME:
 		return fetch_str(&ev->fdname, out);
-	case KF_FD_DIRECTORY:
+	case FCF_KF_FD_DIRECTORY:
 		return fetch_str(&ev->fddir, out);
-	case KF_FD_FILENAME:
+	case FCF_KF_FD_FILENAME:
 		return fetch_str(&ev->fdfile, out);
-	case KF_FD_TYPECHAR:
-	case KF_FD_TYPE:
+	case FCF_KF_FD_TYPECHAR:
+	case FCF_KF_FD_TYPE:
 		if ((!is_open && ev->sc != FCK_SC_creat) || ev->typechar < 0)
 			return FCF_FETCH_MAYBE;
 		out->kind = FCF_V_STR;
-		out->str = field == KF_FD_TYPECHAR ? "f" : "file";
-		out->len = field == KF_FD_TYPECHAR ? 1 : 4;
+		out->str = field == FCF_KF_FD_TYPECHAR ? "f" : "file";
+		out->len = field == FCF_KF_FD_TYPECHAR ? 1 : 4;
 		return FCF_FETCH_OK;
-	case KF_FD_SIP:
-	case KF_FD_DIP:
+	case FCF_KF_FD_SIP:
+	case FCF_KF_FD_DIP:
 		if (ev->sc != FCK_SC_connect || !ev->net_ok)
 			return FCF_FETCH_MAYBE;
 		return fetch_num(ev->dip, out);
-	case KF_FD_SPORT:
-	case KF_FD_DPORT:
+	case FCF_KF_FD_SPORT:
+	case FCF_KF_FD_DPORT:
 		if (ev->sc != FCK_SC_connect || !ev->net_ok)
 			return FCF_FETCH_MAYBE;
 		return fetch_num(ev->dport, out);
-	case KF_CONTAINER_ID:
+	case FCF_KF_CONTAINER_ID:
 		if (ev->task.flags & FC_TASK_IN_CONTAINER)
 			return FCF_FETCH_MAYBE;
 		out->kind = FCF_V_STR;
 		out->str = "host";
 		out->len = 4;
 		return FCF_FETCH_OK;
-	case KF_EVT_TYPE:
+	case FCF_KF_EVT_TYPE:
 		out->kind = FCF_V_STR;
 		out->str = fck_sc_names[ev->sc];
 		out->len = strlen(out->str);
 		return FCF_FETCH_OK;
-	case KF_EVT_DIR:
+	case FCF_KF_EVT_DIR:
 		out->kind = FCF_V_STR;
 		out->str = procexit ? ">" : "<";
 		out->len = 1;
 		return FCF_FETCH_OK;
-	case KF_EVT_RES:
+	case FCF_KF_EVT_RES:
 		/* errno names are not computed here: MAYBE on failure */
 		if (procexit || ev->res < 0)
 			return FCF_FETCH_MAYBE;
