@@ -94,6 +94,12 @@ insmod /falcoc.ko && say "REINSMOD ok" || say "REINSMOD failed"
 falcoc-run --driver kmod /probe_bad.o >/dev/null 2>/tmp/badblob.err
 say "BADBLOB rc=$?"
 block badblob-stderr /tmp/badblob.err
+if [ -f /probe_stdlib.o ]; then
+	rm -rf /tmp/fck
+	falcoc-run -v --driver kmod /probe_stdlib.o -- /fck_workload >/dev/null 2>/tmp/stdlib.err
+	say "RC stdlib $?"
+	block stdlib-stderr /tmp/stdlib.err
+fi
 rm -rf /tmp/fck
 falcoc-run --driver kmod /probe_kmod.o -- /fck_workload >/tmp/again.txt 2>/tmp/again.err
 say "RC again $?"

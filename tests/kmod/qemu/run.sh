@@ -98,6 +98,8 @@ ldd "$RUNBIN" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' 
 	cp -L "$lib" "$R$lib"
 done
 cp "$KO" "$R/falcoc.ko"
+# the stdlib probe, when built: its filter program must load and run too
+[ -f "$B/stdlib-rules/falcoc_stdlib.o" ] && cp "$B/stdlib-rules/falcoc_stdlib.o" "$R/probe_stdlib.o"
 gcc -O2 -static -o "$R/fck_workload" "$here/workload.c"
 cp "$here/init.sh" "$R/init"
 chmod +x "$R/init"
@@ -230,6 +232,10 @@ marker "RMMOD-OPEN refused" || bad "rmmod succeeded while /dev/falcoc was open"
 marker "RMMOD-AFTER-KILL ok" || bad "rmmod after killing the reader failed"
 block nomod-stderr | grep -q 'module not loaded: insmod falcoc.ko' || { block nomod-stderr; bad "no 'module not loaded' message without the module"; }
 marker "REINSMOD ok" || bad "insmod after rmmod failed"
+if [ -f "$R/probe_stdlib.o" ]; then
+	echo "--- stdlib probe under the kmod driver: $(block stdlib-stderr | grep -v '^libbpf' | grep -m1 'filter loaded\|without a kernel filter')"
+	marker "RC stdlib 0" || { block stdlib-stderr | grep -v '^libbpf' | tail; bad "the stdlib probe failed under the kmod driver"; }
+fi
 if grep -q '\.falcoc\.kfilter' <(readelf -S "$R/probe_kmod.o"); then
 	echo "--- corrupt filter program: $(block badblob-stderr | grep -v '^libbpf' | head -1)"
 	marker "BADBLOB rc=2" && block badblob-stderr | grep -q 'the module refused the filter program' ||
