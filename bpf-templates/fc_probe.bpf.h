@@ -181,9 +181,16 @@ static __always_inline __u32 fc_mask(__u32 x, __u32 pow2)
 	return x & (pow2 - 1);
 }
 
+/*
+ * Slot indexes are masked once more as a whole (fc_mask): clang joins the
+ * two masked parts with an OR, and verifiers before 6.2-ish (Debian 12's
+ * 6.1) drop every bound on an OR of two unknown scalars ("math between
+ * mem pointer and register with unbounded min value").
+ */
 static __always_inline __u8 fc_byte(struct fc_scratch *c, __u32 slot, __u32 i)
 {
-	return c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK)];
+	return c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
+			      FC_NSLOTS * FC_SLOT)];
 }
 
 /*=============================== THREE-VALUED LOGIC ===========================*/
@@ -339,8 +346,8 @@ static __always_inline void fc_key__load(struct fc_scratch *c, __u32 at, __u32 s
 	n = fc_mask(n, 2 * FC_KEY_MAX);
 	if (n)
 		bpf_probe_read_kernel(&c->key[at & 15], n,
-				      &c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) +
-					      (off & FC_SLOT_MASK)]);
+				      &c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) +
+					      (off & FC_SLOT_MASK), FC_NSLOTS * FC_SLOT)]);
 }
 
 struct fc_loop {
@@ -410,11 +417,16 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
 				       __u32 kind, __u32 id)
 {
+	/* on the stack: 6.1's bpf_map_lookup_elem takes no key in PTR_TO_MEM
+	 * (the scratch slot, inside the global fc_rule_* functions); the
+	 * longest key is 8 + FC_KEY_MAX bytes (an LPM key, see cg_sets) */
+	__u8 key[8 + FC_KEY_MAX];
 	int r = fc_key__build(c, svi, ksz, kind, id);
 
 	if (r != FC_KEY_READY)
 		return r;
-	return bpf_map_lookup_elem(map, c->key) ? FC_TRUE : FC_FALSE;
+	bpf_probe_read_kernel(key, sizeof(key), c->key);
+	return bpf_map_lookup_elem(map, key) ? FC_TRUE : FC_FALSE;
 }
 
 /* field in set id: a hash map keyed by {id, the zero-padded string}. */
@@ -705,7 +717,9 @@ FC_GLOBAL int fc_evt__push_slot(struct fc_scratch *c, __u32 slot, __u32 off, __u
 {
 	if (!c)
 		return 0;
-	fc_evt__push_kbytes(c, &c->str[((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (off & FC_SLOT_MASK)],
+	fc_evt__push_kbytes(c,
+			    &c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (off & FC_SLOT_MASK),
+					    FC_NSLOTS * FC_SLOT)],
 			    n);
 	return 0;
 }

@@ -40,6 +40,7 @@
 #include "fields.h"
 #include "falcoc_abi.h"
 #include "format.h"
+#include "kmod_src.h"
 #include "live.h"
 #include "output.h"
 #include "parse.h"
@@ -72,6 +73,7 @@ struct run_opts {
 	double stats_interval; /* live: seconds between stats lines, 0 none */
 	const char *btf_path;  /* live: BTF instead of the kernel's */
 	bool verbose;
+	bool driver_kmod;      /* --driver kmod: events from /dev/falcoc */
 	struct vec rules_files;
 	const char *filter, *print;
 	const char *out_path, *write_path;
@@ -98,7 +100,8 @@ struct run {
 	struct rt_out_opts out_opts;
 	uint64_t events, alerts, evaluated;
 	/* live mode */
-	struct live *lv;
+	struct live *lv;       /* the probe (kmod: its metadata only) */
+	struct kmod_src *ks;   /* --driver kmod */
 	struct scap_writer *wr;
 	bool wr_failed;
 	struct strbuf line, strip;
@@ -125,6 +128,7 @@ static void usage(FILE *f)
 		"  --stats-interval S    live: print a stats line (events, alerts, drops) on stderr\n"
 		"                        every S seconds\n"
 		"  --btf PATH            live: use this BTF file instead of /sys/kernel/btf/vmlinux\n"
+		"  --driver D            live: bpf (default) or kmod (the falcoc.ko module)\n"
 		"  -v, --verbose         live: show libbpf's debug output\n"
 		"  --replay FILE         read events from a .scap capture (gzip or plain)\n"
 		"  -r, --rules FILE      load a Falco rules file (repeatable; one namespace)\n"
@@ -740,6 +744,8 @@ static int fill_sets(struct run *run)
 		}
 	}
 
+	if (run->o.driver_kmod)
+		return 0; /* the module's filter program carries its own sets */
 	struct vec sets = { 0 };
 	cg_sets(&run->arena, &sr, &sets);
 	for (size_t i = 0; i < sets.n; i++) {
@@ -775,10 +781,12 @@ struct stats_tick {
 	uint64_t received, ring_full;
 };
 
+static bool src_stats(struct run *run, uint64_t k[FC_STAT__COUNT]);
+
 static void stats_line(struct run *run, struct stats_tick *t)
 {
 	uint64_t k[FC_STAT__COUNT];
-	bool have_k = live_read_stats(run->lv, k) == 0;
+	bool have_k = src_stats(run, k);
 	uint64_t full = have_k ? k[FC_STAT_RING_FULL] : 0;
 	uint64_t lost = full + run->undecodable + run->no_ext;
 
@@ -804,6 +812,65 @@ static int cmd_status_of(int ws)
 	return 1;
 }
 
+/* ---- the event source: the probe's BPF rings, or the kernel module ---- */
+
+/* The fc_syscalls.def rows the module turns into events: those some rule
+ * can match (a candidate for the row's exit event), and the always-flow
+ * ones; the BPF probe's fc_interesting[] is the same set. */
+static void kmod_syscalls(struct run *run, uint64_t bits[2])
+{
+	static const struct { uint16_t ppme; bool always; } rows[] = {
+#define FC_SCF_ALWAYS 1
+#define FC_SC(name, nr, ppme, np, flags) { ppme, (flags) & FC_SCF_ALWAYS },
+#include "fc_syscalls.def"
+#undef FC_SCF_ALWAYS
+	};
+	bits[0] = bits[1] = 0;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && i < 128; i++)
+		if (rows[i].always || (rows[i].ppme < rt_evt_count() && run->by_type[rows[i].ppme].n))
+			bits[i / 64] |= 1ull << (i % 64);
+}
+
+static int src_start(struct run *run)
+{
+	if (!run->o.driver_kmod) {
+		int rc = live_rings_open(run->lv, on_live_event, run);
+		return rc ? rc : live_attach(run->lv);
+	}
+	uint64_t bits[2], on[FC_MAX_RULES / 64] = { 0 };
+	kmod_syscalls(run, bits);
+	for (size_t i = 0; i < run->nrules; i++) /* the enabled ones */
+		if (run->rules[i].bit < FC_MAX_RULES)
+			on[run->rules[i].bit / 64] |= 1ull << (run->rules[i].bit % 64);
+	bool need = (live_meta(run->lv)->flags & FC_META_KERNEL_FILTER) != 0;
+	int rc = kmod_src_open(run->o.probe, need, bits, on, run->o.verbose, &run->ks);
+	return rc ? rc : kmod_src_start(run->ks, on_live_event, run);
+}
+
+static int src_poll(struct run *run, int timeout_ms)
+{
+	return run->ks ? kmod_src_poll(run->ks, timeout_ms) : live_poll(run->lv, timeout_ms);
+}
+
+/* Stop new events, then hand over what the buffers still hold. */
+static void src_stop_drain(struct run *run)
+{
+	if (run->ks) {
+		kmod_src_stop(run->ks);
+		kmod_src_drain(run->ks);
+	} else if (!run->o.driver_kmod) {
+		live_detach(run->lv);
+		live_drain(run->lv);
+	}
+}
+
+static bool src_stats(struct run *run, uint64_t k[FC_STAT__COUNT])
+{
+	if (run->o.driver_kmod)
+		return run->ks && kmod_src_read_stats(run->ks, k) == 0;
+	return live_read_stats(run->lv, k) == 0;
+}
+
 static int live_run(struct run *run)
 {
 	int rc, err = 0, cmd_status = -1;
@@ -812,7 +879,7 @@ static int live_run(struct run *run)
 	bool have_k = false;
 	char *werr = NULL;
 
-	rc = live_load(run->lv);
+	rc = run->o.driver_kmod ? 0 : live_load(run->lv);
 	if (rc)
 		return rc;
 	rc = fill_sets(run);
@@ -838,9 +905,7 @@ static int live_run(struct run *run)
 	run->type_counts = fc_malloc(sizeof(uint64_t) * rt_evt_count());
 	memset(run->type_counts, 0, sizeof(uint64_t) * rt_evt_count());
 
-	rc = live_rings_open(run->lv, on_live_event, run);
-	if (!rc)
-		rc = live_attach(run->lv);
+	rc = src_start(run);
 	if (rc)
 		return rc;
 	fprintf(stderr, "falcoc-run: ready\n");
@@ -868,7 +933,7 @@ static int live_run(struct run *run)
 
 	struct stats_tick tick = { mono_s() + run->o.stats_interval, 0, 0 };
 	while (!g_stop) {
-		err = live_poll(run->lv, 100);
+		err = src_poll(run, 100);
 		if (run->o.stats_interval > 0 && mono_s() >= tick.next) {
 			stats_line(run, &tick);
 			tick.next = mono_s() + run->o.stats_interval;
@@ -891,10 +956,9 @@ static int live_run(struct run *run)
 	}
 	/* detach first, so the drain ends: what the rings hold is still
 	 * counted and evaluated */
-	live_detach(run->lv);
-	live_drain(run->lv);
+	src_stop_drain(run);
 	fflush(run->out);
-	have_k = live_read_stats(run->lv, kstats) == 0;
+	have_k = src_stats(run, kstats);
 	if (child > 0) {
 		/* stopped by a signal while CMD runs: stop it too */
 		int ws;
@@ -905,6 +969,8 @@ static int live_run(struct run *run)
 	/* nothing of ours stays in the kernel past this point */
 	live_close(run->lv);
 	run->lv = NULL;
+	kmod_src_close(run->ks);
+	run->ks = NULL;
 
 	if (run->wr) {
 		if (scap_writer_close(run->wr, &werr) < 0) {
@@ -987,13 +1053,14 @@ static int parse_args(struct run *run, int argc, char **argv)
 {
 	enum {
 		O_REPLAY = 256, O_JSON, O_ISO, O_MATCH, O_DIS_RULE, O_DIS_TAG, O_PRIO, O_FILTER, O_PRINT,
-		O_STATS, O_STATS_INTERVAL, O_BTF,
+		O_STATS, O_STATS_INTERVAL, O_BTF, O_DRIVER,
 	};
 	static const struct option opts[] = {
 		{ "replay", required_argument, NULL, O_REPLAY },
 		{ "stats", required_argument, NULL, O_STATS },
 		{ "stats-interval", required_argument, NULL, O_STATS_INTERVAL },
 		{ "btf", required_argument, NULL, O_BTF },
+		{ "driver", required_argument, NULL, O_DRIVER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, O_JSON },
@@ -1038,6 +1105,13 @@ static int parse_args(struct run *run, int argc, char **argv)
 			break;
 		}
 		case O_BTF: o->btf_path = optarg; break;
+		case O_DRIVER:
+			if (strcmp(optarg, "bpf") && strcmp(optarg, "kmod")) {
+				fprintf(stderr, "falcoc-run: --driver: 'bpf' or 'kmod', not '%s'\n", optarg);
+				return 2;
+			}
+			o->driver_kmod = !strcmp(optarg, "kmod");
+			break;
 		case 'v': o->verbose = true; break;
 		case 'r': vec_push(&run->arena, &o->rules_files, optarg); break;
 		case O_JSON: o->json = true; break;
@@ -1128,7 +1202,20 @@ int main(int argc, char **argv)
 	if (rc)
 		goto cleanup;
 
-	if (run.o.probe) {
+	if (run.o.probe && run.o.driver_kmod) {
+		/* no BPF: the module needs root to open /dev/falcoc only */
+		if (geteuid() != 0) {
+			fprintf(stderr, "falcoc-run: --driver kmod: run as root (%s is root-only)\n",
+				"/dev/falcoc");
+			rc = 2;
+			goto cleanup;
+		}
+		run.lv = live_open(run.o.probe, run.o.verbose);
+		if (!run.lv) {
+			rc = 2;
+			goto cleanup;
+		}
+	} else if (run.o.probe) {
 		live_set_btf_path(run.o.btf_path);
 		rc = live_check_env();
 		if (rc) {
@@ -1191,6 +1278,7 @@ int main(int argc, char **argv)
 	}
 
 cleanup:
+	kmod_src_close(run.ks);
 	live_close(run.lv);
 	if (run.wr)
 		scap_writer_close(run.wr, NULL);

@@ -12,7 +12,10 @@ PKGS=(
 	python3 jq
 	sysdig bpftool
 	valgrind util-linux
-	linux-headers-amd64 # kmod: kbuild (tests/kmod/run_kbuild.sh builds kmod/fcf as kernel code)
+	# the kernel module and its tests (tests/kmod): Debian's kernel and
+	# headers (the qemu guest's, not this machine's), qemu, a static
+	# busybox for the initramfs, cpio and modinfo
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 )
 
 missing=()
