@@ -119,6 +119,7 @@ struct fc_scratch {
 	__u32 pad;
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__s32 tri;			/* fc_tri__seal() */
+	__u32 key_tag;			/* what key holds, see fc_key__build(); 0: nothing */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
 	__u8 str[FC_NSLOTS * FC_SLOT];
 	__u8 evt[FC_EVT_BUF];
@@ -376,11 +377,19 @@ static long fc_rev__step(__u32 i, void *data)
 #define FC_KEY_SUFFIX 2	/* LPM key: {32 + 8 * n, id, last n bytes reversed} */
 #define FC_KEY_READY 3	/* not a tri-value: c->key is ready, look it up */
 
-/* Build the set key of a field in c->key, or decide without a lookup. */
+/*
+ * Build the set key of a field in c->key, or decide without a lookup.
+ * The string part depends only on the field and the kind (each kind's
+ * map has one capacity), so a rule set that looks fd.name up in twenty
+ * lists builds it once per event: c->key_tag remembers which (field,
+ * kind) the key holds, and a later lookup only rewrites the set id. The
+ * filter of each syscall starts with key_tag = 0 (codegen.c).
+ */
 FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 kind, __u32 id)
 {
 	struct fc_loop l = {};
 	struct fc_sv *sv;
+	__u32 tag;
 	__s32 len;
 
 	if (!c)
@@ -391,17 +400,24 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 		return FC_MAYBE;
 	if (ksz > FC_KEY_MAX)
 		return FC_MAYBE;
+	tag = 1 + ((svi & (FC_NSV - 1)) << 2) + kind;
 	if (kind == FC_KEY_IN) {
 		if (len >= (__s32)ksz)
 			return FC_FALSE; /* longer than every member */
-		__builtin_memset(c->key, 0, 4 + FC_KEY_MAX); /* >= 4 + ksz */
 		*(__u32 *)c->key = id;
+		if (c->key_tag == tag)
+			return FC_KEY_READY;
+		__builtin_memset(c->key + 4, 0, FC_KEY_MAX); /* >= ksz */
 		fc_key__load(c, 4, sv->slot, sv->off, len);
+		c->key_tag = tag;
 		return FC_KEY_READY;
 	}
+	*(__u32 *)(c->key + 4) = id;
+	if (c->key_tag == tag)
+		return FC_KEY_READY;
 	l.n = len > (__s32)ksz ? ksz : len;
 	*(__u32 *)c->key = 32 + l.n * 8;
-	*(__u32 *)(c->key + 4) = id;
+	c->key_tag = tag;
 	if (kind == FC_KEY_PREFIX) {
 		fc_key__load(c, 8, sv->slot, sv->off, l.n);
 		return FC_KEY_READY;
@@ -417,16 +433,20 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
 				       __u32 kind, __u32 id)
 {
-	/* on the stack: 6.1's bpf_map_lookup_elem takes no key in PTR_TO_MEM
-	 * (the scratch slot, inside the global fc_rule_* functions); the
-	 * longest key is 8 + FC_KEY_MAX bytes (an LPM key, see cg_sets) */
-	__u8 key[8 + FC_KEY_MAX];
 	int r = fc_key__build(c, svi, ksz, kind, id);
+	struct fc_scratch *m;
 
 	if (r != FC_KEY_READY)
 		return r;
-	bpf_probe_read_kernel(key, sizeof(key), c->key);
-	return bpf_map_lookup_elem(map, key) ? FC_TRUE : FC_FALSE;
+	/* The key must be in a map value for 6.1's bpf_map_lookup_elem (c,
+	 * an argument of the global fc_rule_* functions, is PTR_TO_MEM there):
+	 * look the scratch up again (an inlined array access) and use its key,
+	 * the very bytes c->key names. Copying them to the stack instead costs
+	 * more than the lookup. */
+	m = fc_scratch__get();
+	if (!m)
+		return FC_MAYBE;
+	return bpf_map_lookup_elem(map, m->key) ? FC_TRUE : FC_FALSE;
 }
 
 /* field in set id: a hash map keyed by {id, the zero-padded string}. */
