@@ -2,7 +2,7 @@
 # Embeds the BPF templates into falcoc (compiler/probe_build.c):
 #   cmake -DDIR=<bpf-templates> -DOUT=<file.c> -P embed_templates.cmake
 # writes pb_templates[] = { name, bytes, length } for each template file.
-set(FILES falcoc_abi.h fc_types.h fc_probe.bpf.h fc_programs.bpf.h fc_syscalls.def)
+set(FILES falcoc_abi.h fc_types.h fc_probe.bpf.h fc_programs.bpf.h fc_syscalls.def fc_flags.h)
 set(body "/* Generated from bpf-templates/ by embed_templates.cmake. */\n#include <stddef.h>\n#include \"probe_build.h\"\n\n")
 set(table "")
 set(i 0)

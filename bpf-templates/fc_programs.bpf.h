@@ -49,7 +49,6 @@ enum fc_sc_np {
 
 #define PPM_AF_INET 2
 #define FMODE_CREATED 0x100000
-#define PPM_O_F_CREATED (1 << 14)
 
 /*=============================== FIELD DERIVATION ===========================*/
 

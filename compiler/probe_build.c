@@ -29,7 +29,7 @@ extern const struct pb_template pb_templates[];
 #endif
 
 static const char *const pb_files[] = { "falcoc_abi.h", "fc_types.h", "fc_probe.bpf.h",
-					"fc_programs.bpf.h", "fc_syscalls.def", NULL };
+					"fc_programs.bpf.h", "fc_syscalls.def", "fc_flags.h", NULL };
 
 extern char **environ;
 

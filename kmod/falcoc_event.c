@@ -414,14 +414,14 @@ static void fill_open_common(struct fck_evt *ev, struct pt_regs *regs, long ret,
 static void fill_open(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(open, ret);
-	fill_open_common(ev, regs, ret, fck_open_flags(ARG(1)), fck_open_mode(ARG(1), ARG(2)), 0,
+	fill_open_common(ev, regs, ret, fc_open_flags(ARG(1)), fc_open_mode(ARG(1), ARG(2)), 0,
 			 ARG(0), 0, 0);
 }
 
 static void fill_openat(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(openat, ret);
-	fill_open_common(ev, regs, ret, fck_open_flags(ARG(2)), fck_open_mode(ARG(2), ARG(3)), 1,
+	fill_open_common(ev, regs, ret, fc_open_flags(ARG(2)), fc_open_mode(ARG(2), ARG(3)), 1,
 			 ARG(1), 0, 0);
 }
 
@@ -432,8 +432,8 @@ static void fill_openat2(struct fck_evt *ev, struct pt_regs *regs, long ret)
 	if (copy_from_user_nofault(&how, (const void __user *)ARG(2), sizeof(how)))
 		memset(&how, 0, sizeof(how));
 	BEGIN(openat2, ret);
-	fill_open_common(ev, regs, ret, fck_open_flags(how.flags),
-			 fck_open_mode(how.flags, how.mode), 1, ARG(1), 1, how.resolve);
+	fill_open_common(ev, regs, ret, fc_open_flags(how.flags),
+			 fc_open_mode(how.flags, how.mode), 1, ARG(1), 1, how.resolve);
 }
 
 static void fill_creat(struct fck_evt *ev, struct pt_regs *regs, long ret)
@@ -897,7 +897,7 @@ static void clone_common(struct fck_evt *ev, long ret, u32 ppm_flags)
 static void fill_clone(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(clone, ret);
-	clone_common(ev, ret, fck_clone_flags(ARG(0)));
+	clone_common(ev, ret, fc_clone_flags(ARG(0)));
 }
 
 static void fill_clone3(struct fck_evt *ev, struct pt_regs *regs, long ret)
@@ -908,7 +908,7 @@ static void fill_clone3(struct fck_evt *ev, struct pt_regs *regs, long ret)
 	if (copy_from_user_nofault(&flags, (const void __user *)ARG(0), sizeof(flags)))
 		flags = 0;
 	BEGIN(clone3, ret);
-	clone_common(ev, ret, fck_clone_flags(flags));
+	clone_common(ev, ret, fc_clone_flags(flags));
 }
 
 static void fill_fork(struct fck_evt *ev, struct pt_regs *regs, long ret)
@@ -920,7 +920,7 @@ static void fill_fork(struct fck_evt *ev, struct pt_regs *regs, long ret)
 static void fill_vfork(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(vfork, ret);
-	clone_common(ev, ret, fck_clone_flags(0x4000 | 0x100)); /* CLONE_VFORK | CLONE_VM */
+	clone_common(ev, ret, fc_clone_flags(0x4000 | 0x100)); /* CLONE_VFORK | CLONE_VM */
 }
 
 static void fill_ptrace(struct fck_evt *ev, struct pt_regs *regs, long ret)
@@ -929,7 +929,7 @@ static void fill_ptrace(struct fck_evt *ev, struct pt_regs *regs, long ret)
 	push_s64(ev, ret);
 	push_empty(ev);				/* addr, data: not computed */
 	push_empty(ev);
-	push_u16(ev, fck_ptrace_req(ARG(0)));	/* request */
+	push_u16(ev, fc_ptrace_req(ARG(0)));	/* request */
 	push_s64(ev, (int)ARG(1));		/* pid */
 }
 
@@ -944,14 +944,14 @@ static void fill_setns(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(setns, ret);
 	res_fd(ev, ret, ARG(0));
-	push_u32(ev, fck_clone_flags(ARG(1)));
+	push_u32(ev, fc_clone_flags(ARG(1)));
 }
 
 static void fill_unshare(struct fck_evt *ev, struct pt_regs *regs, long ret)
 {
 	BEGIN(unshare, ret);
 	push_s64(ev, ret);
-	push_u32(ev, fck_clone_flags(ARG(0)));
+	push_u32(ev, fc_clone_flags(ARG(0)));
 }
 
 /*=============================== SYSTEM ===========================*/
