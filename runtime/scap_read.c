@@ -1046,6 +1046,52 @@ static int begin_block(struct scap_reader *r, struct scap_record *rec)
 	}
 }
 
+/*
+ * The common case of a mapped capture, in one step: a well-formed v2
+ * event block of a known event type. Returns SCAP_REC_EVENT, or 0 to let
+ * the general path below take the block (other block types, and every
+ * error, which it reports with its offset).
+ */
+static int next_event_mapped(struct scap_reader *r, struct scap_record *rec)
+{
+	size_t avail = r->mem_len - r->mem_pos;
+	const uint8_t *b = r->mem + r->mem_pos;
+	const char *why;
+
+	if (avail < 12 + 2 + RT_EVT_HDR_LEN)
+		return 0;
+	uint32_t type = ld32(b), len = ld32(b + 4);
+	if (type != BT_EV_V2 && type != BT_EVF_V2)
+		return 0;
+	size_t pre = 8 + 2 + (type == BT_EVF_V2 ? 4 : 0); /* block header, cpu, flags */
+	if (len > avail || len < pre + 4 + RT_EVT_HDR_LEN || ld32(b + len - 4) != len)
+		return 0;
+	const uint8_t *e = b + pre;
+	uint16_t etype;
+	memcpy(&etype, e + 20, 2);
+	if (!rt_evt_info(etype) || rt_event_decode(e, len - pre - 4, &rec->ev, &why) < 0)
+		return 0;
+	memcpy(&rec->ev.cpu, b + 8, 2);
+	rec->ev.flags = 0;
+	if (type == BT_EVF_V2)
+		memcpy(&rec->ev.flags, b + 10, 4);
+	rec->ev.num = ++r->st.events;
+	rec->offset = r->off;
+	rec->block_type = type;
+	rec->kind = SCAP_REC_EVENT;
+	r->st.blocks[type == BT_EV_V2 ? SCAP_BLK_EV : SCAP_BLK_EVF]++;
+	r->b = b;
+	r->blk_type = type;
+	r->blk_len = len;
+	r->blk_off = r->off;
+	r->body_len = len - 12;
+	r->pos = 0;
+	r->mem_pos += len;
+	r->off += len;
+	r->st.bytes = r->off;
+	return SCAP_REC_EVENT;
+}
+
 int scap_next(struct scap_reader *r, struct scap_record *rec)
 {
 	int k;
@@ -1075,6 +1121,8 @@ int scap_next(struct scap_reader *r, struct scap_record *rec)
 			return k;
 		}
 		r->kind = K_NONE;
+		if (!r->gz && (k = next_event_mapped(r, rec)) != 0)
+			return k;
 		k = read_block(r);
 		if (k < 0)
 			break;
