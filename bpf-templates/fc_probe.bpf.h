@@ -784,19 +784,23 @@ static __always_inline void fc_evt__push_fd(struct fc_scratch *c, __s64 fd)
 
 /*=============================== TASK ===========================*/
 
+/* A comm (already copied into c->task, NUL-terminated) as a string view:
+ * 16 bytes copied as two words, its length found in the copy, so no
+ * helper call per comm (five per event with the ancestors). */
 static __always_inline void fc_task__comm_slot(struct fc_scratch *c, __u32 slot, __u32 svi,
 					       const char *comm)
 {
 	__u8 *dst = &c->str[(slot & (FC_NSLOTS - 1)) * FC_SLOT];
-	long n = bpf_probe_read_kernel_str(dst, FC_COMM_LEN, comm);
+	__u32 n = FC_COMM_LEN - 1;
 
-	if (n <= 0) {
-		c->sv[svi & (FC_NSV - 1)].len = -1;
-		return;
-	}
+	__builtin_memcpy(dst, comm, FC_COMM_LEN);
+#pragma unroll
+	for (int i = FC_COMM_LEN - 2; i >= 0; i--)
+		if (!dst[i])
+			n = i;
 	c->sv[svi & (FC_NSV - 1)].slot = slot;
 	c->sv[svi & (FC_NSV - 1)].off = 0;
-	c->sv[svi & (FC_NSV - 1)].len = n - 1;
+	c->sv[svi & (FC_NSV - 1)].len = n;
 }
 
 /*
@@ -858,14 +862,14 @@ FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 /* The struct file of fd in the current task, or NULL. */
 static __always_inline struct file *fc_task__file(__s64 fd)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = t->files->fdt; /* BTF pointers: plain loads */
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || !fdt || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
 }
