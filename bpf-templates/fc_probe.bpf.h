@@ -105,6 +105,7 @@ struct fc_scratch {
 	__u64 pval[FC_MAXP];
 	struct fc_sv sv[FC_NSV];
 	__s32 typechar;		/* fd.typechar, -1 unknown */
+	__s32 fdsock;		/* dup*: the new fd is a socket (1) or not (0), -1 unknown */
 	__u32 net_ok;		/* dip/dport below are known */
 	__u32 dip;		/* fd.dip = fd.sip for connect (IPv4, host order) */
 	__u32 dport;		/* fd.dport = fd.sport for connect */
@@ -644,6 +645,7 @@ FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np
 	c->pknown = 0;
 	c->res = res;
 	c->typechar = -1;
+	c->fdsock = -1;
 	c->net_ok = 0;
 	c->oflags = -1;
 	c->omode = 0;
@@ -944,6 +946,19 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	if (c->oflags >= 0 && !(c->oflags & (1 << 10)))
 		c->typechar = 'f';
 	return 0;
+}
+
+/* Whether fd of the current task is a socket: 1, 0, or -1 if unknown.
+ * For dup*: the new fd is the old one's file, so its type is the fd.type
+ * userspace copies to it (a socket's ipv4/ipv6/unix/netlink, else none
+ * of those). */
+static __always_inline int fc_fd__is_sock(__s64 fd)
+{
+	struct file *f = fd >= 0 ? fc_task__file(fd) : NULL;
+
+	if (!f)
+		return -1;
+	return (BPF_CORE_READ(f, f_inode, i_mode) & 0170000) == 0140000; /* S_ISSOCK */
 }
 
 /* fd.typechar for open-family events: equal to 'f' (TRUE/FALSE/MAYBE). */

@@ -496,6 +496,7 @@ static __always_inline void fc_fill_dup(struct fc_scratch *c, struct pt_regs *re
 	fc_evt__push_fd(c, ret);
 	/* Parameter 2: oldfd (type: PT_FD) */
 	fc_evt__push_fd(c, (int)ARG(0));
+	c->fdsock = ret >= 0 ? fc_fd__is_sock(ret) : -1;
 }
 
 static __always_inline void fc_fill_dup2(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -507,6 +508,7 @@ static __always_inline void fc_fill_dup2(struct fc_scratch *c, struct pt_regs *r
 	fc_evt__push_fd(c, (int)ARG(0));
 	/* Parameter 3: newfd (type: PT_FD) */
 	fc_evt__push_fd(c, (int)ARG(1));
+	c->fdsock = ret >= 0 ? fc_fd__is_sock(ret) : -1;
 }
 
 static __always_inline void fc_fill_dup3(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -520,6 +522,7 @@ static __always_inline void fc_fill_dup3(struct fc_scratch *c, struct pt_regs *r
 	fc_evt__push_fd(c, (int)ARG(1));
 	/* Parameter 4: flags (type: PT_FLAGS32); O_CLOEXEC -> PPM_O_CLOEXEC */
 	fc_evt__push_u32(c, (ARG(2) & 02000000) ? (1 << 12) : 0);
+	c->fdsock = ret >= 0 ? fc_fd__is_sock(ret) : -1;
 }
 
 /*=============================== NETWORK ===========================*/

@@ -483,6 +483,24 @@ static bool in_strs(const struct kexpr *k, const char *s)
 	return false;
 }
 
+/* fd.type = / in with socket types only (runtime/extract.c fd_typestr:
+ * the types of socket fds): false on any fd that is not a socket. */
+static bool sock_types_only(const struct kexpr *k)
+{
+	static const char *const sock[] = { "ipv4", "ipv6", "unix", "netlink" };
+
+	if ((k->match != KM_STR_EQ && k->match != KM_STR_IN) || !k->nstrs)
+		return false;
+	for (unsigned i = 0; i < k->nstrs; i++) {
+		bool hit = false;
+		for (size_t j = 0; j < sizeof(sock) / sizeof(sock[0]); j++)
+			hit = hit || !strcmp(k->strs[i], sock[j]);
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
 /* A bool field compared with true/false: the wanted value, or -1. */
 static int bool_want(const struct kexpr *k)
 {
@@ -668,6 +686,8 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 {
 	size_t mark = b->len;
 	const char *val, *known, *sv;
+	bool is_dup = !strcmp(sc->name, "dup") || !strcmp(sc->name, "dup2") ||
+		      !strcmp(sc->name, "dup3");
 	bool is_open = !strcmp(sc->name, "open") || !strcmp(sc->name, "openat") ||
 		       !strcmp(sc->name, "openat2");
 	bool procexit = !strcmp(sc->name, "procexit");
@@ -731,6 +751,11 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 	}
 	case KF_FD_TYPECHAR:
 	case KF_FD_TYPE: {
+		if (k->kfield == KF_FD_TYPE && is_dup && sock_types_only(k)) {
+			/* the new fd is not a socket: none of these types */
+			sb_puts(b, "(c->fdsock == 0 ? FC_FALSE : FC_MAYBE)");
+			return;
+		}
 		if (!is_open && strcmp(sc->name, "creat"))
 			goto maybe;
 		if (k->match == KM_EXISTS)
