@@ -198,6 +198,9 @@ struct check {
 	 * when the check is not of that form) */
 	uint64_t *tbits, *sbits;
 	bool unknown_hit; /* the answer for a syscall id without a name */
+	/* evt.num / evt.rawres against literals: the value is read from the
+	 * event itself, as the extractor would, without the extraction cache */
+	enum { DV_NONE, DV_EVT_NUM, DV_EVT_RAWRES } direct;
 };
 
 /* Bitmaps over event codes (rt_evt_count() bits). */
@@ -1396,6 +1399,12 @@ static struct check *compile_check(struct rt_cond_ctx *cx, const struct ast *n,
 		if (!compile_lits(cx, k, n->rhs, err))
 			return NULL;
 		type_bits_build(cx, k);
+		if (k->lhs->kind == EX_FIELD && !k->lhs->fr->ref.arg && !k->list) {
+			const char *f = k->lhs->fr->ref.f->name;
+			k->direct = !strcmp(f, "evt.num")      ? DV_EVT_NUM
+				    : !strcmp(f, "evt.rawres") ? DV_EVT_RAWRES
+							       : DV_NONE;
+		}
 		return k;
 	case AST_VAL:
 	case AST_TRANSFORMER: {
@@ -1595,6 +1604,18 @@ static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const s
 {
 	if (k->tbits)
 		return type_check(cx, k, ev);
+	if (k->direct != DV_NONE) {
+		/* the values rt_extract() gives these two fields, typed alike */
+		struct rt_val v = { .type = FT_UINT64 };
+		if (k->direct == DV_EVT_NUM) {
+			v.u = ev->num;
+		} else {
+			if (!rt_evt_rawres(ev, &v.i))
+				return false; /* <NA> */
+			v.type = FT_INT64;
+		}
+		return eval_single(cx, k, &v, k->lits, k->nlits);
+	}
 	const struct rt_vals *lv = eval_expr(k->lhs, st, ev);
 	const struct lit *lits = k->lits;
 	unsigned n = k->nlits;

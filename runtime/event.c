@@ -246,3 +246,13 @@ const char *rt_evt_type_name(const struct rt_event *ev)
 	}
 	return ev->info->name;
 }
+
+bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
+{
+	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
+		return false;
+	const char *n = ev->info->params[0].name;
+	if (strcmp(n, "res") && strcmp(n, "fd"))
+		return false;
+	return rt_param_s64(ev, 0, res);
+}

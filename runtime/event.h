@@ -180,6 +180,10 @@ const char *rt_evt_type_name(const struct rt_event *ev);
 int64_t rt_evt_generic_id(const struct rt_event *ev);
 #define RT_UNKNOWN_SYSCALL "<unknown>" /* evt.type of an id without a name */
 
+/* evt.rawres: an exit event's first parameter when it is its result
+ * (named res, or fd for the calls that return one); false otherwise. */
+bool rt_evt_rawres(const struct rt_event *ev, int64_t *res);
+
 /* Index of the parameter called name in ev's table entry, or -1. */
 int rt_param_index(const struct rt_event *ev, const char *name);
 

@@ -1030,15 +1030,6 @@ static void cmdline(struct strbuf *b, const struct rt_thread *th)
 	}
 }
 
-static bool get_res(const struct rt_event *ev, int64_t *res)
-{
-	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
-		return false;
-	const char *n = ev->info->params[0].name;
-	if (strcmp(n, "res") && strcmp(n, "fd"))
-		return false;
-	return rt_param_s64(ev, 0, res);
-}
 
 static const struct rt_event *arg_source(struct rt_state *st, const struct rt_event *ev,
 					 const struct ref_impl *im, int *idx)
@@ -1241,7 +1232,7 @@ static bool connect_failed(const struct rt_event *ev)
 {
 	int64_t res;
 	return ev->info && ev->info->exit && !strcmp(ev->info->name, "connect") &&
-	       get_res(ev, &res) && res < 0;
+	       rt_evt_rawres(ev, &res) && res < 0;
 }
 
 static uint32_t extract_fd_field(struct rt_state *st, const struct rt_event *ev, enum fid id,
@@ -1572,19 +1563,19 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 		if (!ev->info || !ev->info->exit || ev != st->cur.ev || !st->cur.fd ||
 		    !(event_category(ev) & RT_EC_IO_READ))
 			return 0;
-		if (!get_res(ev, &res) || res < 0)
+		if (!rt_evt_rawres(ev, &res) || res < 0)
 			return 0;
 		return put_u(out, FT_UINT32, (uint64_t)res);
 	case F_EVT_RES:
-		if (!get_res(ev, &res))
+		if (!rt_evt_rawres(ev, &res))
 			return 0;
 		return put_cstr(out, res >= 0 ? "SUCCESS" : errno_name(res));
 	case F_EVT_RAWRES:
-		if (!get_res(ev, &res))
+		if (!rt_evt_rawres(ev, &res))
 			return 0;
 		return put_i(out, FT_INT64, res);
 	case F_EVT_FAILED:
-		return put_b(out, get_res(ev, &res) && res < 0);
+		return put_b(out, rt_evt_rawres(ev, &res) && res < 0);
 	/* libsinsp reads these from the event's flags, not its category:
 	 * an fcntl or a close is no I/O */
 	case F_EVT_IS_IO:

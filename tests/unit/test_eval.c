@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -239,6 +240,32 @@ bool rt_render(struct rt_state *st, const struct rt_event *ev, const struct rt_f
 
 static char lasterr[512];
 
+/* The event conditions run on. evt.num and evt.rawres are read from it,
+ * not through the extractor (eval.c reads them directly): tests of those
+ * set it with set_event(). */
+static struct rt_event test_ev = { .ts = 1, .num = 1 };
+static uint8_t test_ev_buf[128];
+
+/* A close exit event (first param res) numbered num, with result res. */
+static void set_event(uint64_t num, int64_t res)
+{
+	const struct rt_evt_info *info = rt_evt_info(5); /* PPME_SYSCALL_CLOSE_X */
+	struct rt_evt_hdr h = { .ts = 1, .tid = 1, .type = 5, .nparams = info->nparams };
+	uint8_t *p = test_ev_buf + sizeof(h);
+	const char *why;
+
+	h.len = (uint32_t)(sizeof(h) + 2 * info->nparams + 8);
+	memset(test_ev_buf, 0, sizeof(test_ev_buf));
+	memcpy(test_ev_buf, &h, sizeof(h));
+	p[0] = 8; /* param 0: 8 bytes, the others empty */
+	memcpy(p + 2 * info->nparams, &res, 8);
+	if (rt_event_decode(test_ev_buf, h.len, &test_ev, &why) != 0) {
+		fprintf(stderr, "set_event: %s\n", why);
+		exit(1);
+	}
+	test_ev.num = num;
+}
+
 /* 1 / 0: the condition's value; -1: compile error; -2: parse error. */
 static int cond(const char *text)
 {
@@ -246,7 +273,6 @@ static int cond(const char *text)
 	struct diag_ctx d;
 	struct parse_src src = { .text = text, .len = strlen(text), .file = "<t>" };
 	struct rt_cond_err err;
-	struct rt_event ev = { .ts = 1, .num = 1 };
 	int r;
 
 	arena_init(&a);
@@ -265,7 +291,7 @@ static int cond(const char *text)
 			 err.msg ? err.msg : "?");
 		r = -1;
 	} else {
-		r = rt_cond_eval(c, NULL, &ev);
+		r = rt_cond_eval(c, NULL, &test_ev);
 	}
 	rt_cond_ctx_free(cx);
 	arena_free(&a);
@@ -426,9 +452,12 @@ static void test_numbers(void)
 	T("user.uid = 1000");
 	T("user.uid > 999");
 	T("user.uid in (0, 1000)");
+	set_event(1, -2); /* evt.rawres comes from the event */
 	T("evt.rawres < 0");
 	T("evt.rawres = -2");
 	T("evt.rawres > -3");
+	F("evt.rawres >= 0");
+	T("evt.rawres in (-2, 5)");
 	T("fd.dev = -1");
 	T("fd.dev < 0");
 	T("fd.sport = 443");
@@ -440,10 +469,15 @@ static void test_numbers(void)
 
 	/* unsigned compare: 1000 is not < 0 even via a negative literal */
 	fake_reset();
-	fake_u("evt.num", 5);
+	set_event(5, 0);
 	T("evt.num = 5");
 	F("evt.num = 0");
 	T("evt.num > 4");
+	set_event(1, 0);
+	test_ev.info = NULL; /* no event type: evt.rawres is <NA> */
+	F("evt.rawres = 0");
+	F("evt.rawres != 0");
+	set_event(1, 0);
 
 	fake_reset();
 	fake_d("proc.fdusage", 0.75);
