@@ -14,20 +14,14 @@
 #define PARAMS_NONE
 #define PARAM(n, t) { n, RT_##t },
 
-static const struct rt_evt_info evt_table[] = {
+const struct rt_evt_info rt_evt_table_[] = {
 #define EVENT(code, ppme, dir, nm, cat, fl, np, params)                                           \
 	[code] = { code, #ppme, nm, #dir[0] == 'X', cat, fl, np, params_##code },
 #include "event_table.def"
 };
 
-#define EVT_COUNT (sizeof(evt_table) / sizeof(evt_table[0]))
-
-const struct rt_evt_info *rt_evt_info(uint16_t code)
-{
-	if (code >= EVT_COUNT || !evt_table[code].ppme)
-		return NULL;
-	return &evt_table[code];
-}
+#define EVT_COUNT (sizeof(rt_evt_table_) / sizeof(rt_evt_table_[0]))
+const uint16_t rt_evt_table_n_ = EVT_COUNT;
 
 bool rt_evt_is_internal(const struct rt_evt_info *info)
 {
@@ -251,8 +245,8 @@ bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
 {
 	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
 		return false;
-	const char *n = ev->info->params[0].name;
-	if (strcmp(n, "res") && strcmp(n, "fd"))
-		return false;
-	return rt_param_s64(ev, 0, res);
+	const char *n = ev->info->params[0].name; /* "res" or "fd", per event */
+	bool is_res = (n[0] == 'r' && n[1] == 'e' && n[2] == 's' && !n[3]) ||
+		      (n[0] == 'f' && n[1] == 'd' && !n[2]);
+	return is_res && rt_param_s64(ev, 0, res);
 }

@@ -131,8 +131,13 @@ struct rt_evt_info {
  * ones (procinfo, ...) and the container meta events of a capture. */
 bool rt_evt_is_internal(const struct rt_evt_info *info);
 
-/* NULL for codes outside the table. */
-const struct rt_evt_info *rt_evt_info(uint16_t code);
+/* NULL for codes outside the table. Inline: every decode asks. */
+extern const struct rt_evt_info rt_evt_table_[];
+extern const uint16_t rt_evt_table_n_;
+static inline const struct rt_evt_info *rt_evt_info(uint16_t code)
+{
+	return code < rt_evt_table_n_ && rt_evt_table_[code].ppme ? &rt_evt_table_[code] : NULL;
+}
 uint16_t rt_evt_count(void);
 const char *rt_param_type_name(enum rt_param_type t);
 
