@@ -51,9 +51,11 @@ R=$W/root
 mkdir -p "$R"/{bin,proc,sys,dev,tmp,etc,root}
 
 # --- the probe(s) ---
+# (under pipefail, `cmd | grep -q` fails when grep exits before cmd has
+# written everything: the checks below read whole outputs instead)
 "$FALCOC" "$here/rules.yaml" -o "$W/probe.o" >"$W/falcoc.log" 2>&1 || { cat "$W/falcoc.log"; fail "falcoc"; }
 cp "$W/probe.o" "$R/probe.o"
-if readelf -S "$W/probe.o" | grep -q '\.falcoc\.kfilter'; then
+if grep -q '\.falcoc\.kfilter' <(readelf -S "$W/probe.o"); then
 	cp "$W/probe.o" "$R/probe_kmod.o"
 	echo "probe: kernel filter program present: the module filters"
 else
@@ -227,10 +229,10 @@ done
 grep -E 'open-write file=/tmp/fck/other|flags=O_RDONLY|file=c\.conf|passwd|4445|chmod file=/tmp/fck/other|unlink type=unlink.*other' \
 	"$W/kmod.txt" && bad "a look-alike call raised an alert"
 marker "LOOP ready" || { block second-stderr; bad "the looping reader never got ready"; }
-marker "SECOND rc=2" && block second-stderr | grep -q busy || bad "a second reader was not refused with 'busy'"
+marker "SECOND rc=2" && block second-stderr | grep -c busy >/dev/null || bad "a second reader was not refused with 'busy'"
 marker "RMMOD-OPEN refused" || bad "rmmod succeeded while /dev/falcoc was open"
 marker "RMMOD-AFTER-KILL ok" || bad "rmmod after killing the reader failed"
-block nomod-stderr | grep -q 'module not loaded: insmod falcoc.ko' || { block nomod-stderr; bad "no 'module not loaded' message without the module"; }
+block nomod-stderr | grep -c 'module not loaded: insmod falcoc.ko' >/dev/null || { block nomod-stderr; bad "no 'module not loaded' message without the module"; }
 marker "REINSMOD ok" || bad "insmod after rmmod failed"
 if [ -f "$R/probe_stdlib.o" ]; then
 	echo "--- stdlib probe under the kmod driver: $(block stdlib-stderr | grep -v '^libbpf' | grep -m1 'filter loaded\|without a kernel filter')"
@@ -238,7 +240,7 @@ if [ -f "$R/probe_stdlib.o" ]; then
 fi
 if grep -q '\.falcoc\.kfilter' <(readelf -S "$R/probe_kmod.o"); then
 	echo "--- corrupt filter program: $(block badblob-stderr | grep -v '^libbpf' | head -1)"
-	marker "BADBLOB rc=2" && block badblob-stderr | grep -q 'the module refused the filter program' ||
+	marker "BADBLOB rc=2" && block badblob-stderr | grep -c 'the module refused the filter program' >/dev/null ||
 		{ block badblob-stderr; bad "a corrupt filter program was not refused with a reason"; }
 fi
 marker "RMMOD-END ok" || bad "final rmmod failed"
