@@ -259,15 +259,6 @@ static unsigned round8(unsigned n)
 
 /* ---- sets ---- */
 
-static const struct split_set *set_by_id(const struct split_result *sr, int id)
-{
-	for (size_t i = 0; i < sr->sets.n; i++) {
-		const struct split_set *s = sr->sets.v[i];
-		if (s->id == id)
-			return s;
-	}
-	return NULL;
-}
 
 /*
  * Set maps. A program may use at most 64 maps (the verifier's
@@ -475,13 +466,6 @@ static void put_num_cond(struct strbuf *b, const char *val, const struct kexpr *
 	sb_printf(b, "%s %s %" PRId64 "LL", val, num_op(k->match), k->nnums ? k->nums[0] : 0);
 }
 
-static bool in_strs(const struct kexpr *k, const char *s)
-{
-	for (unsigned i = 0; i < k->nstrs; i++)
-		if (!strcmp(k->strs[i], s))
-			return true;
-	return false;
-}
 
 /* fd.type = / in with socket types only (runtime/extract.c fd_typestr:
  * the types of socket fds): false on any fd that is not a socket. */
@@ -501,22 +485,6 @@ static bool sock_types_only(const struct kexpr *k)
 	return true;
 }
 
-/* A bool field compared with true/false: the wanted value, or -1. */
-static int bool_want(const struct kexpr *k)
-{
-	int v;
-	if (k->nnums)
-		v = k->nums[0] != 0;
-	else if (k->nstrs)
-		v = !strcmp(k->strs[0], "true");
-	else
-		return -1;
-	if (k->match == KM_NUM_NE)
-		return !v;
-	if (k->match == KM_NUM_EQ || k->match == KM_STR_EQ)
-		return v;
-	return -1;
-}
 
 /* evt.arg.X contains NAME on a flags parameter (see the header comment in
  * split.c and render_flags() in runtime/extract.c): FALSE when no table
@@ -626,7 +594,7 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 	case KM_STR_IN:
 	case KM_STR_PREFIX:
 	case KM_STR_SUFFIX: {
-		const struct split_set *s = k->set_id >= 0 ? set_by_id(g->sr, k->set_id) : NULL;
+		const struct split_set *s = k->set_id >= 0 ? split_set_by_id(g->sr, k->set_id) : NULL;
 		if (!s) {
 			if (k->match != KM_STR_IN || !k->nstrs)
 				return false;
@@ -698,7 +666,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		if (k->match == KM_EXISTS)
 			goto is_true;
 		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
-			sb_puts(b, in_strs(k, sc->name) ? "FC_TRUE" : "FC_FALSE");
+			sb_puts(b, split_has_str(k, sc->name) ? "FC_TRUE" : "FC_FALSE");
 			return;
 		}
 		goto maybe;
@@ -706,7 +674,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		if (k->match == KM_EXISTS)
 			goto is_true;
 		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
-			sb_puts(b, in_strs(k, procexit ? ">" : "<") ? "FC_TRUE" : "FC_FALSE");
+			sb_puts(b, split_has_str(k, procexit ? ">" : "<") ? "FC_TRUE" : "FC_FALSE");
 			return;
 		}
 		goto maybe;
@@ -716,7 +684,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		if (k->match == KM_EXISTS)
 			goto is_true;
 		if (k->match == KM_STR_EQ || k->match == KM_STR_IN) {
-			bool ok = in_strs(k, "SUCCESS");
+			bool ok = split_has_str(k, "SUCCESS");
 			bool others = k->nstrs > (ok ? 1u : 0u);
 			/* errno names are not computed: MAYBE on failure */
 			sb_printf(b, "(c->res >= 0 ? %s : %s)", ok ? "FC_TRUE" : "FC_FALSE",
@@ -729,7 +697,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 	case KF_EVT_IS_OPEN_EXEC: {
 		if (k->match == KM_EXISTS)
 			goto is_true;
-		want = bool_want(k);
+		want = split_bool_want(k);
 		if (want < 0)
 			goto maybe;
 		const char *which = k->kfield == KF_EVT_IS_OPEN_READ	 ? "FC_OPEN_READ"
@@ -762,7 +730,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 			goto maybe;
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
 			goto maybe;
-		bool f = in_strs(k, k->kfield == KF_FD_TYPECHAR ? "f" : "file");
+		bool f = split_has_str(k, k->kfield == KF_FD_TYPECHAR ? "f" : "file");
 		sb_printf(b, "(c->typechar < 0 ? FC_MAYBE : %s)", f ? "FC_TRUE" : "FC_FALSE");
 		return;
 	}
@@ -772,7 +740,7 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
 			goto maybe;
 		sb_printf(b, "((c->task.flags & FC_TASK_IN_CONTAINER) ? FC_MAYBE : %s)",
-			  in_strs(k, "host") ? "FC_TRUE" : "FC_FALSE");
+			  split_has_str(k, "host") ? "FC_TRUE" : "FC_FALSE");
 		return;
 	case KF_FD_L4PROTO:
 		goto maybe;
@@ -893,18 +861,11 @@ static int check_const(const struct cg_sc *sc, const struct kexpr *k)
 	    (k->match == KM_STR_EQ || k->match == KM_STR_IN)) {
 		const char *v = k->kfield == KF_EVT_TYPE ? sc->name
 				: !strcmp(sc->name, "procexit") ? ">" : "<";
-		return in_strs(k, v) ? KX_TRUE : KX_FALSE;
+		return split_has_str(k, v) ? KX_TRUE : KX_FALSE;
 	}
 	return -1;
 }
 
-static struct kexpr *mk(struct arena *a, enum kx_kind kind)
-{
-	struct kexpr *k = ARENA_NEW(a, struct kexpr);
-	k->kind = kind;
-	k->set_id = -1;
-	return k;
-}
 
 /* k simplified for syscall sc (evt.type folded), in three-valued logic. */
 static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct kexpr *k)
@@ -916,19 +877,19 @@ static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct 
 		return (struct kexpr *)k;
 	case KX_CHECK: {
 		int c = check_const(sc, k);
-		return c < 0 ? (struct kexpr *)k : mk(a, (enum kx_kind)c);
+		return c < 0 ? (struct kexpr *)k : split_node(a, (enum kx_kind)c);
 	}
 	case KX_NOT: {
 		struct kexpr *x = fold(a, sc, k->kids[0]);
 		if (x->kind == KX_TRUE)
-			return mk(a, KX_FALSE);
+			return split_node(a, KX_FALSE);
 		if (x->kind == KX_FALSE)
-			return mk(a, KX_TRUE);
+			return split_node(a, KX_TRUE);
 		if (x->kind == KX_MAYBE)
 			return x;
 		if (x == k->kids[0])
 			return (struct kexpr *)k;
-		struct kexpr *n = mk(a, KX_NOT);
+		struct kexpr *n = split_node(a, KX_NOT);
 		n->kids = ARENA_NEWN(a, struct kexpr *, 1);
 		n->kids[0] = x;
 		n->nkids = 1;
@@ -937,7 +898,7 @@ static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct 
 	case KX_AND:
 	case KX_OR: {
 		bool and = k->kind == KX_AND;
-		struct kexpr *n = mk(a, k->kind);
+		struct kexpr *n = split_node(a, k->kind);
 		bool maybe = false;
 		n->kids = ARENA_NEWN(a, struct kexpr *, k->nkids ? k->nkids : 1);
 		for (unsigned i = 0; i < k->nkids; i++) {
@@ -954,9 +915,9 @@ static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct 
 		}
 		/* the evaluation of MAYBE kids is MAYBE: keep it last */
 		if (maybe)
-			n->kids[n->nkids++] = mk(a, KX_MAYBE);
+			n->kids[n->nkids++] = split_node(a, KX_MAYBE);
 		if (n->nkids == 0)
-			return mk(a, and ? KX_TRUE : KX_FALSE);
+			return split_node(a, and ? KX_TRUE : KX_FALSE);
 		if (n->nkids == 1)
 			return n->kids[0];
 		return n;

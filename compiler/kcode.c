@@ -46,24 +46,16 @@ _Static_assert(FCF_KF__COUNT == (int)KF__COUNT && FCF_KF_EVT_ARG == (int)KF_EVT_
 
 /* ---- lowering (per syscall, as codegen.c check_expr/fold) ---- */
 
-static struct kexpr *mk(struct arena *a, enum kx_kind kind)
-{
-	struct kexpr *k = ARENA_NEW(a, struct kexpr);
-	memset(k, 0, sizeof(*k));
-	k->kind = kind;
-	k->set_id = -1;
-	return k;
-}
 
 static struct kexpr *mk_const(struct arena *a, bool v)
 {
-	return mk(a, v ? KX_TRUE : KX_FALSE);
+	return split_node(a, v ? KX_TRUE : KX_FALSE);
 }
 
 static struct kexpr *mk_check(struct arena *a, const struct kexpr *src, int kf, enum kx_match m,
 			      const char *arg)
 {
-	struct kexpr *k = mk(a, KX_CHECK);
+	struct kexpr *k = split_node(a, KX_CHECK);
 	k->kfield = kf;
 	k->match = m;
 	k->arg = arg;
@@ -94,7 +86,7 @@ static struct kexpr *mk_str_eq(struct arena *a, const struct kexpr *src, int kf,
 
 static struct kexpr *mk2(struct arena *a, enum kx_kind kind, struct kexpr *x, struct kexpr *y)
 {
-	struct kexpr *k = mk(a, kind);
+	struct kexpr *k = split_node(a, kind);
 	k->kids = ARENA_NEWN(a, struct kexpr *, 2);
 	k->kids[0] = x;
 	k->nkids = 1;
@@ -103,31 +95,7 @@ static struct kexpr *mk2(struct arena *a, enum kx_kind kind, struct kexpr *x, st
 	return k;
 }
 
-static bool in_strs(const struct kexpr *k, const char *s)
-{
-	for (unsigned i = 0; i < k->nstrs; i++)
-		if (!strcmp(k->strs[i], s))
-			return true;
-	return false;
-}
 
-/* A bool field compared with true/false: the wanted value, or -1 (as
- * codegen.c bool_want). */
-static int bool_want(const struct kexpr *k)
-{
-	int v;
-	if (k->nnums)
-		v = k->nums[0] != 0;
-	else if (k->nstrs)
-		v = !strcmp(k->strs[0], "true");
-	else
-		return -1;
-	if (k->match == KM_NUM_NE)
-		return !v;
-	if (k->match == KM_NUM_EQ || k->match == KM_STR_EQ)
-		return v;
-	return -1;
-}
 
 struct kl {
 	struct arena *a;
@@ -135,15 +103,6 @@ struct kl {
 	const char *sc; /* syscall name */
 };
 
-static const struct split_set *set_by_id(const struct split_result *sr, int id)
-{
-	for (size_t i = 0; i < sr->sets.n; i++) {
-		const struct split_set *s = sr->sets.v[i];
-		if (s->id == id)
-			return s;
-	}
-	return NULL;
-}
 
 /* The numeric field of the contract a check reads on this syscall, -1
  * when the kernel has none here (MAYBE). *arg: its argument. */
@@ -236,13 +195,13 @@ static struct kexpr *str_check(const struct kl *l, const struct kexpr *k, int kf
 	case KM_STR_IN:
 	case KM_STR_PREFIX:
 	case KM_STR_SUFFIX: {
-		const struct split_set *s = k->set_id >= 0 ? set_by_id(l->sr, k->set_id) : NULL;
+		const struct split_set *s = k->set_id >= 0 ? split_set_by_id(l->sr, k->set_id) : NULL;
 		const char **strs = s ? s->strs : k->strs;
 		unsigned n = s ? s->nstrs : k->nstrs;
 		if (!s && (k->match != KM_STR_IN || !n))
 			return NULL;
 		if (!n)
-			return mk(l->a, KX_FALSE);
+			return split_node(l->a, KX_FALSE);
 		for (unsigned i = 0; i < n; i++)
 			if (strlen(strs[i]) > FCF_MAX_STR)
 				return NULL;
@@ -293,67 +252,67 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 	switch (k->kfield) {
 	case KF_EVT_TYPE:
 		if (k->match == KM_EXISTS)
-			return mk(a, KX_TRUE);
+			return split_node(a, KX_TRUE);
 		if (k->match == KM_STR_EQ || k->match == KM_STR_IN)
-			return mk_const(a, in_strs(k, sc));
-		return mk(a, KX_MAYBE);
+			return mk_const(a, split_has_str(k, sc));
+		return split_node(a, KX_MAYBE);
 	case KF_EVT_DIR:
 		if (k->match == KM_EXISTS)
-			return mk(a, KX_TRUE);
+			return split_node(a, KX_TRUE);
 		if (k->match == KM_STR_EQ || k->match == KM_STR_IN)
-			return mk_const(a, in_strs(k, procexit ? ">" : "<"));
-		return mk(a, KX_MAYBE);
+			return mk_const(a, split_has_str(k, procexit ? ">" : "<"));
+		return split_node(a, KX_MAYBE);
 	case KF_EVT_RES: {
 		if (procexit)
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		if (k->match == KM_EXISTS)
-			return mk(a, KX_TRUE);
+			return split_node(a, KX_TRUE);
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		/* res >= 0 ? ok : (errno names listed ? MAYBE : FALSE) */
-		bool ok = in_strs(k, "SUCCESS"), others = k->nstrs > (ok ? 1u : 0u);
+		bool ok = split_has_str(k, "SUCCESS"), others = k->nstrs > (ok ? 1u : 0u);
 		if (ok && others)
 			return mk2(a, KX_OR, mk_num(a, k, KF_EVT_RAWRES, KM_NUM_GE, NULL, 0),
-				   mk(a, KX_MAYBE));
+				   split_node(a, KX_MAYBE));
 		if (ok)
 			return mk_num(a, k, KF_EVT_RAWRES, KM_NUM_GE, NULL, 0);
 		if (others)
 			return mk2(a, KX_AND, mk_num(a, k, KF_EVT_RAWRES, KM_NUM_LT, NULL, 0),
-				   mk(a, KX_MAYBE));
-		return mk(a, KX_FALSE);
+				   split_node(a, KX_MAYBE));
+		return split_node(a, KX_FALSE);
 	}
 	case KF_EVT_IS_OPEN_READ:
 	case KF_EVT_IS_OPEN_WRITE:
 	case KF_EVT_IS_OPEN_EXEC:
 		if (k->match == KM_EXISTS)
-			return mk(a, KX_TRUE);
-		want = bool_want(k);
+			return split_node(a, KX_TRUE);
+		want = split_bool_want(k);
 		if (want < 0)
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		if (is_open || (creat && k->kfield == KF_EVT_IS_OPEN_EXEC))
 			return mk_num(a, k, k->kfield, KM_NUM_EQ, NULL, want);
 		return mk_const(a, !want); /* libsinsp: 0 on other events */
 	case KF_FD_TYPECHAR:
 	case KF_FD_TYPE:
 		if ((!is_open && !creat) || (k->match != KM_STR_EQ && k->match != KM_STR_IN))
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		/* typechar: compared as it is (the module knows 'f' or nothing);
 		 * fd.type: "file" is typechar 'f', other types are not 'f' */
 		if (k->kfield == KF_FD_TYPECHAR)
-			return (c = str_check(l, k, KF_FD_TYPECHAR, NULL)) ? c : mk(a, KX_MAYBE);
+			return (c = str_check(l, k, KF_FD_TYPECHAR, NULL)) ? c : split_node(a, KX_MAYBE);
 		c = mk_str_eq(a, k, KF_FD_TYPECHAR, "f");
-		if (in_strs(k, "file"))
+		if (split_has_str(k, "file"))
 			return c;
 		return mk2(a, KX_NOT, c, NULL);
 	case KF_CONTAINER_ID:
 		if (k->match == KM_EXISTS)
-			return mk(a, KX_TRUE);
+			return split_node(a, KX_TRUE);
 		if (k->match != KM_STR_EQ && k->match != KM_STR_IN)
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		/* compared as it is: the module knows "host" or nothing */
-		return (c = str_check(l, k, KF_CONTAINER_ID, NULL)) ? c : mk(a, KX_MAYBE);
+		return (c = str_check(l, k, KF_CONTAINER_ID, NULL)) ? c : split_node(a, KX_MAYBE);
 	case KF_FD_L4PROTO:
-		return mk(a, KX_MAYBE);
+		return split_node(a, KX_MAYBE);
 	default:
 		break;
 	}
@@ -363,7 +322,7 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 		bool is_str, is_num;
 		if (!k->nstrs || cg_param(sc, k->arg, &is_str, &is_num) < 0 || !is_num ||
 		    !cg_flags_plan(sc, k->arg, k->strs[0], &fp))
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		c = mk_check(a, k, KF_EVT_RAWARG, KM_FLAGS_ANY, k->arg);
 		c->nnums = 3 + fp.nexact;
 		c->nums = ARENA_NEWN(a, int64_t, c->nnums);
@@ -377,11 +336,11 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 	if (k->match <= KM_NUM_IN || (k->match == KM_EXISTS && num_field(l, k, &arg) >= 0)) {
 		kf = num_field(l, k, &arg);
 		if (kf < 0)
-			return mk(a, KX_MAYBE);
+			return split_node(a, KX_MAYBE);
 		if (k->match == KM_EXISTS)
 			return mk_check(a, k, kf, KM_EXISTS, arg);
 		if (k->match == KM_NUM_IN && !k->nnums)
-			return mk(a, KX_FALSE); /* known value in an empty list */
+			return split_node(a, KX_FALSE); /* known value in an empty list */
 		c = mk_check(a, k, kf, k->match, arg);
 		if (k->nnums) {
 			c->nums = k->nums;
@@ -396,7 +355,7 @@ static struct kexpr *lower_check(const struct kl *l, const struct kexpr *k)
 	kf = str_field(l, k, &arg);
 	if (kf >= 0 && (c = str_check(l, k, kf, arg)))
 		return c;
-	return mk(a, KX_MAYBE);
+	return split_node(a, KX_MAYBE);
 }
 
 static struct kexpr *lower(const struct kl *l, const struct kexpr *k)
@@ -405,7 +364,7 @@ static struct kexpr *lower(const struct kl *l, const struct kexpr *k)
 	case KX_TRUE:
 	case KX_FALSE:
 	case KX_MAYBE:
-		return mk(l->a, k->kind);
+		return split_node(l->a, k->kind);
 	case KX_CHECK:
 		return lower_check(l, k);
 	case KX_NOT: {
@@ -419,7 +378,7 @@ static struct kexpr *lower(const struct kl *l, const struct kexpr *k)
 	case KX_AND:
 	case KX_OR: {
 		bool and = k->kind == KX_AND, maybe = false;
-		struct kexpr *n = mk(l->a, k->kind);
+		struct kexpr *n = split_node(l->a, k->kind);
 		n->kids = ARENA_NEWN(l->a, struct kexpr *, k->nkids + 1);
 		for (unsigned i = 0; i < k->nkids; i++) {
 			struct kexpr *x = lower(l, k->kids[i]);
@@ -436,7 +395,7 @@ static struct kexpr *lower(const struct kl *l, const struct kexpr *k)
 		/* a MAYBE kid makes the node MAYBE unless another decides it:
 		 * keep one, last */
 		if (maybe)
-			n->kids[n->nkids++] = mk(l->a, KX_MAYBE);
+			n->kids[n->nkids++] = split_node(l->a, KX_MAYBE);
 		if (n->nkids == 0)
 			return mk_const(l->a, and);
 		if (n->nkids == 1)
@@ -444,7 +403,7 @@ static struct kexpr *lower(const struct kl *l, const struct kexpr *k)
 		return n;
 	}
 	}
-	return mk(l->a, KX_MAYBE);
+	return split_node(l->a, KX_MAYBE);
 }
 
 struct kexpr *kc_lower(struct arena *a, const struct split_result *sr,
@@ -453,7 +412,7 @@ struct kexpr *kc_lower(struct arena *a, const struct split_result *sr,
 	struct kl l = { a, sr, cg_syscall_name(sc) };
 
 	if (!l.sc || !r->kernel)
-		return mk(a, KX_MAYBE);
+		return split_node(a, KX_MAYBE);
 	return lower(&l, r->kernel);
 }
 
@@ -761,7 +720,7 @@ int kc_build(struct arena *a, const struct split_result *sr, const struct kc_opt
 		for (unsigned sc = 0; sc < nsc; sc++) {
 			if (!rule_has_sc(r, sc))
 				continue;
-			struct kexpr *k = o->kernel_filter ? kc_lower(a, sr, r, sc) : mk(a, KX_TRUE);
+			struct kexpr *k = o->kernel_filter ? kc_lower(a, sr, r, sc) : split_node(a, KX_TRUE);
 			if (k->kind == KX_FALSE)
 				continue; /* never passes here: no entry */
 			add_code(&g, r, sc, k, first);

@@ -1075,3 +1075,47 @@ void split_print(struct strbuf *out, const struct kexpr *k)
 {
 	print_k(out, k, KX_CHECK);
 }
+
+/* ---- helpers for the back ends (codegen.c, kcode.c) ---- */
+
+struct kexpr *split_node(struct arena *a, enum kx_kind kind)
+{
+	struct kexpr *k = ARENA_NEW(a, struct kexpr);
+	k->kind = kind;
+	k->set_id = -1;
+	return k;
+}
+
+const struct split_set *split_set_by_id(const struct split_result *sr, int id)
+{
+	for (size_t i = 0; i < sr->sets.n; i++) {
+		const struct split_set *s = sr->sets.v[i];
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+bool split_has_str(const struct kexpr *k, const char *s)
+{
+	for (unsigned i = 0; i < k->nstrs; i++)
+		if (!strcmp(k->strs[i], s))
+			return true;
+	return false;
+}
+
+int split_bool_want(const struct kexpr *k)
+{
+	int v;
+	if (k->nnums)
+		v = k->nums[0] != 0;
+	else if (k->nstrs)
+		v = !strcmp(k->strs[0], "true");
+	else
+		return -1;
+	if (k->match == KM_NUM_NE)
+		return !v;
+	if (k->match == KM_NUM_EQ || k->match == KM_STR_EQ)
+		return v;
+	return -1;
+}

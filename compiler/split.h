@@ -134,6 +134,14 @@ struct split_result {
  * Deterministic: the same ruleset always yields the same result. */
 void split_ruleset(struct arena *a, const struct ruleset *rs, struct split_result *out);
 
+/* Helpers shared by the back ends that lower kexprs per syscall
+ * (codegen.c for the BPF probe, kcode.c for the module's program). */
+struct kexpr *split_node(struct arena *a, enum kx_kind kind); /* zeroed, set_id -1 */
+const struct split_set *split_set_by_id(const struct split_result *sr, int id); /* NULL if none */
+bool split_has_str(const struct kexpr *k, const char *s); /* s among k's string operands */
+/* A bool field compared with true/false: the wanted value, or -1. */
+int split_bool_want(const struct kexpr *k);
+
 /* Print a kexpr in condition syntax ("maybe" for MAYBE), for explain. */
 void split_print(struct strbuf *out, const struct kexpr *k);
 
