@@ -35,17 +35,7 @@
 #include "ruleset.h"
 #include "split.h"
 
-static int npass, nfail;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (cond) {                                                          \
-			npass++;                                                     \
-		} else {                                                             \
-			nfail++;                                                     \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
-	} while (0)
+#include "../unit/check.h"
 
 /* ==================== a blob builder ==================== */
 

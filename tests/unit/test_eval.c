@@ -26,17 +26,7 @@
 #include "fields.h"
 #include "parse.h"
 
-static int npass, nfail;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			npass++;                                                                   \
-		} else {                                                                           \
-			nfail++;                                                                   \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 /* ---- fake extractor --------------------------------------------------- */
 

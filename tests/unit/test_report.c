@@ -14,17 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int npass, nfail;
-
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (cond) {                                                              \
-			npass++;                                                         \
-		} else {                                                                 \
-			nfail++;                                                         \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-		}                                                                        \
-	} while (0)
+#include "check.h"
 
 #define CHECK_STR(a, b)                                                                  \
 	do {                                                                             \

@@ -28,17 +28,7 @@
 #include "split.h"
 #include "../../bpf-templates/falcoc_abi.h"
 
-static int npass, nfail;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (cond) {                                                          \
-			npass++;                                                     \
-		} else {                                                             \
-			nfail++;                                                     \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
-	} while (0)
+#include "check.h"
 
 #define CHECK_STR(a, b)                                                                  \
 	do {                                                                             \
