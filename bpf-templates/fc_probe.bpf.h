@@ -57,6 +57,8 @@
 #define FC_NSLOTS 8
 #define FC_KEY_MAX 256		/* longest set key (hash and LPM data) */
 #define FC_GLOB_STEPS 65536	/* bpf_loop budget of one glob match */
+#define FC_NMEMO 512		/* set memo slots: (string view << 2) | kind */
+#define FC_NATOMS 256		/* memoised string checks (contains, glob) */
 #define FC_RULE_BYTES ((FC_NRULES + 7) / 8)
 #define FC_RULE_WORDS ((FC_NRULES + 63) / 64)
 #define FC_MAX_CPUS 128		/* default fc_scratch size; the loader sets #CPUs */
@@ -119,9 +121,15 @@ struct fc_scratch {
 	__u32 np;		/* table params of the event */
 	__u32 pad;
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
+	__u32 cat;			/* contains: candidate position (fc_contains__step) */
 	__s32 tri;			/* fc_tri__seal() */
-	__u32 key_tag;			/* what key holds, see fc_key__build(); 0: nothing */
+	__u32 have;			/* FC_HAVE_*: lazily computed values present */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
+	/* per-event memo, cleared by fc_memo__reset() at the filter's start */
+	__u64 mvalid[FC_NMEMO / 64];	/* bit m: mbits[m] holds (field, kind) m's sets */
+	__u64 mbits[FC_NMEMO][FC_SET_WORDS]; /* bit b: set b of the kind holds the field */
+	__u64 aknown[FC_NATOMS / 64];	/* bit a: aval[a] is atom a's tri-value */
+	__u8 aval[FC_NATOMS];
 	__u8 str[FC_NSLOTS * FC_SLOT];
 	__u8 evt[FC_EVT_BUF];
 };
@@ -151,6 +159,32 @@ struct {
 	__type(key, __u32);
 	__array(values, struct fc_ring);
 } fc_rings SEC(".maps");
+
+/* The string sets (see "Set checks" below). Codegen defines their sizes:
+ * FC_CAP_* string bytes in a key, FC_NSTR_* entries, FC_SET_WORDS u64
+ * bitmap words (a power of two). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FC_NSTR_IN);
+	__uint(key_size, FC_CAP_IN);
+	__uint(value_size, 8 * FC_SET_WORDS);
+} fc_sets_in SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, FC_NSTR_PREFIX);
+	__uint(key_size, 4 + FC_CAP_PREFIX);
+	__uint(value_size, 8 * FC_SET_WORDS);
+} fc_sets_prefix SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, FC_NSTR_SUFFIX);
+	__uint(key_size, 4 + FC_CAP_SUFFIX);
+	__uint(value_size, 8 * FC_SET_WORDS);
+} fc_sets_suffix SEC(".maps");
 
 /* Set by the loader before load: CLOCK_REALTIME - CLOCK_BOOTTIME, in ns,
  * so event timestamps are nanoseconds since the epoch. */
@@ -193,6 +227,21 @@ static __always_inline __u8 fc_byte(struct fc_scratch *c, __u32 slot, __u32 i)
 {
 	return c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
 			      FC_NSLOTS * FC_SLOT)];
+}
+
+/* The 8 bytes at byte i of a slot, as a little-endian u64 (bytes past the
+ * slot's end come from the next slot or the event buffer: callers mask
+ * what they do not use). */
+static __always_inline __u64 fc_word(struct fc_scratch *c, __u32 slot, __u32 i)
+{
+	return *(__u64 *)&c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
+					 FC_NSLOTS * FC_SLOT)];
+}
+
+/* The low n (< 8) bytes of v, the others zero. */
+static __always_inline __u64 fc_low_bytes(__u64 v, __u32 n)
+{
+	return n >= 8 ? v : v & ((1ULL << ((n & 7) * 8)) - 1);
 }
 
 /*=============================== THREE-VALUED LOGIC ===========================*/
@@ -341,56 +390,83 @@ static __always_inline int fc_str__eq(struct fc_scratch *c, __u32 svi, __u32 lit
 	return fc_sv__eq(c, svi, lit, n);
 }
 
-/* Copy n bytes of a slot string into c->key + at. */
-static __always_inline void fc_key__load(struct fc_scratch *c, __u32 at, __u32 slot,
-					  __u32 off, __u32 n)
+/*
+ * Copy the n bytes of a slot string at off into c->key + at, a word at a
+ * time, zero-filled to the next multiple of 8 (an in-set key is the
+ * string zero-padded; the caller zeroes the rest). reverse: the bytes in
+ * reverse order (the string's last byte first), for endswith keys; off
+ * + n is then the string's end. No helper call: a bpf_probe_read_kernel
+ * costs more than the copy.
+ */
+static __always_inline void fc_key__load(struct fc_scratch *c, __u32 at, __u32 slot, __u32 off,
+					  __u32 n, bool reverse)
 {
-	n = fc_mask(n, 2 * FC_KEY_MAX);
-	if (n)
-		bpf_probe_read_kernel(&c->key[at & 15], n,
-				      &c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) +
-					      (off & FC_SLOT_MASK), FC_NSLOTS * FC_SLOT)]);
+	__u8 *key = &c->key[at & 4];
+
+#pragma clang loop unroll(disable)
+	for (__u32 w = 0; w < FC_KEY_MAX / 8; w++) {
+		__u32 done = w * 8, left;
+		__u64 v;
+
+		if (done >= n)
+			break;
+		left = n - done;
+		if (!reverse) {
+			v = fc_low_bytes(fc_word(c, slot, off + done), left);
+		} else if (left >= 8) {
+			/* bytes [off + n - done - 8, off + n - done), last first */
+			v = __builtin_bswap64(fc_word(c, slot, off + n - done - 8));
+		} else {
+			/* the first `left` bytes of the string, last first */
+			v = __builtin_bswap64(fc_low_bytes(fc_word(c, slot, off), left)
+					      << ((8 - left) * 8));
+		}
+		*(__u64 *)&key[done & (FC_KEY_MAX - 1)] = v;
+	}
 }
 
 struct fc_loop {
 	struct fc_scratch *c;
 	__u32 slot, off, len, n;
+	__u32 pos;
 	__u32 lit;
 	int icase;
 	int found;
 };
 
-static long fc_rev__step(__u32 i, void *data)
-{
-	struct fc_loop *l = data;
-	struct fc_scratch *c = l->c;
+/*
+ * Set checks. All sets of a kind share one map, keyed by the string
+ * alone; the value is a bitmap over the kind's sets (codegen.c: cg_sets,
+ * cg_set_entries):
+ *
+ *   fc_sets_in      hash      key: the string zero-padded to FC_CAP_IN
+ *                             value: the sets holding the string
+ *   fc_sets_prefix  LPM trie  key: {u32 8 * n, the first n bytes}
+ *                             value: the sets with a member that is a
+ *                             prefix of the entry (itself included)
+ *   fc_sets_suffix  LPM trie  the same over reversed strings
+ *
+ * so one lookup answers every set of the kind for one field: the longest
+ * member that is a prefix of the string carries every set that has any
+ * member that is a prefix of it. The answer is kept for the rest of the
+ * event (c->mbits), so twenty rules that check fd.name against twenty
+ * lists cost one lookup per kind, not twenty.
+ */
+#define FC_KEY_IN 0
+#define FC_KEY_PREFIX 1
+#define FC_KEY_SUFFIX 2
 
-	if (i >= l->n)
-		return 1;
-	c->key[8 + (i & (FC_KEY_MAX - 1))] = fc_byte(c, l->slot, l->off + l->len - 1 - i);
-	return 0;
+static __always_inline __u32 fc_memo__slot(__u32 svi, __u32 kind)
+{
+	return ((svi & (FC_NSV - 1)) << 2) | (kind & 3);
 }
 
-/* Set checks: how fc_key__build() lays out the key. All sets of a kind
- * share one map, so every key carries its set's id (compiler/codegen.c). */
-#define FC_KEY_IN 0	/* hash key: {id, the string zero-padded to ksz bytes} */
-#define FC_KEY_PREFIX 1	/* LPM key: {32 + 8 * n, id, first n = min(len, ksz) bytes} */
-#define FC_KEY_SUFFIX 2	/* LPM key: {32 + 8 * n, id, last n bytes reversed} */
-#define FC_KEY_READY 3	/* not a tri-value: c->key is ready, look it up */
-
-/*
- * Build the set key of a field in c->key, or decide without a lookup.
- * The string part depends only on the field and the kind (each kind's
- * map has one capacity), so a rule set that looks fd.name up in twenty
- * lists builds it once per event: c->key_tag remembers which (field,
- * kind) the key holds, and a later lookup only rewrites the set id. The
- * filter of each syscall starts with key_tag = 0 (codegen.c).
- */
-FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 kind, __u32 id)
+/* Build the key of the field's string for kind in c->key: FC_TRUE when
+ * built, FC_FALSE when no member can match (too long for an in-set). */
+FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
-	struct fc_loop l = {};
 	struct fc_sv *sv;
-	__u32 tag;
+	__u32 n;
 	__s32 len;
 
 	if (!c)
@@ -399,100 +475,177 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 ksz, __u32 ki
 	len = sv->len;
 	if (len < 0)
 		return FC_MAYBE;
-	if (ksz > FC_KEY_MAX)
-		return FC_MAYBE;
-	tag = 1 + ((svi & (FC_NSV - 1)) << 2) + kind;
 	if (kind == FC_KEY_IN) {
-		if (len >= (__s32)ksz)
+		if (len >= FC_CAP_IN)
 			return FC_FALSE; /* longer than every member */
-		*(__u32 *)c->key = id;
-		if (c->key_tag == tag)
-			return FC_KEY_READY;
-		__builtin_memset(c->key + 4, 0, FC_KEY_MAX); /* >= ksz */
-		fc_key__load(c, 4, sv->slot, sv->off, len);
-		c->key_tag = tag;
-		return FC_KEY_READY;
+		/* zero the words the copy does not write, up to FC_CAP_IN */
+#pragma unroll
+		for (int w = 0; w < FC_CAP_IN / 8; w++)
+			if (w * 8 >= len)
+				*(__u64 *)&c->key[w * 8] = 0;
+		fc_key__load(c, 0, sv->slot, sv->off, len, false);
+		return FC_TRUE;
 	}
-	*(__u32 *)(c->key + 4) = id;
-	if (c->key_tag == tag)
-		return FC_KEY_READY;
-	l.n = len > (__s32)ksz ? ksz : len;
-	*(__u32 *)c->key = 32 + l.n * 8;
-	c->key_tag = tag;
-	if (kind == FC_KEY_PREFIX) {
-		fc_key__load(c, 8, sv->slot, sv->off, l.n);
-		return FC_KEY_READY;
-	}
-	l.c = c;
-	l.slot = sv->slot;
-	l.off = sv->off;
-	l.len = len;
-	bpf_loop(FC_KEY_MAX, fc_rev__step, &l, 0);
-	return FC_KEY_READY;
+	n = kind == FC_KEY_PREFIX ? FC_CAP_PREFIX : FC_CAP_SUFFIX;
+	if (len < (__s32)n)
+		n = len;
+	*(__u32 *)c->key = n * 8; /* LPM prefixlen: bytes past it are not read */
+	if (kind == FC_KEY_PREFIX)
+		fc_key__load(c, 4, sv->slot, sv->off, n, false);
+	else
+		fc_key__load(c, 4, sv->slot, sv->off + len - n, n, true);
+	return FC_TRUE;
 }
 
-static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
-				       __u32 kind, __u32 id)
+/* Look the field up in kind's map and keep the bitmap in c->mbits. */
+FC_GLOBAL int fc_set__lookup(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
-	int r = fc_key__build(c, svi, ksz, kind, id);
-	struct fc_scratch *m;
+	__u32 m = fc_memo__slot(svi, kind);
+	struct fc_scratch *s;
+	__u64 *v = NULL;
+	int r;
 
-	if (r != FC_KEY_READY)
-		return r;
-	/* The key must be in a map value for 6.1's bpf_map_lookup_elem (c,
-	 * an argument of the global fc_rule_* functions, is PTR_TO_MEM there):
-	 * look the scratch up again (an inlined array access) and use its key,
-	 * the very bytes c->key names. Copying them to the stack instead costs
-	 * more than the lookup. */
-	m = fc_scratch__get();
-	if (!m)
+	if (!c)
 		return FC_MAYBE;
-	return bpf_map_lookup_elem(map, m->key) ? FC_TRUE : FC_FALSE;
+	r = fc_key__build(c, svi, kind);
+	if (r == FC_MAYBE)
+		return r;
+	if (r == FC_TRUE) {
+		/* The key must be in a map value for 6.1's bpf_map_lookup_elem
+		 * (c, an argument of a global function, is PTR_TO_MEM there):
+		 * look the scratch up again (an inlined array access) and use
+		 * its key, the very bytes c->key names. */
+		s = fc_scratch__get();
+		if (!s)
+			return FC_MAYBE;
+		if (kind == FC_KEY_IN)
+			v = bpf_map_lookup_elem(&fc_sets_in, s->key);
+		else if (kind == FC_KEY_PREFIX)
+			v = bpf_map_lookup_elem(&fc_sets_prefix, s->key);
+		else
+			v = bpf_map_lookup_elem(&fc_sets_suffix, s->key);
+	}
+#pragma unroll
+	for (int w = 0; w < FC_SET_WORDS; w++)
+		c->mbits[m & (FC_NMEMO - 1)][w] = v ? v[w] : 0;
+	c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] |= 1ULL << (m & 63);
+	return FC_TRUE;
 }
 
-/* field in set id: a hash map keyed by {id, the zero-padded string}. */
-static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
-					  __u32 id)
+/* field in set `bit` of kind (the set's bit in the kind's bitmaps). */
+static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, __u32 kind, __u32 bit)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_IN, id);
+	__u32 m = fc_memo__slot(svi, kind);
+
+	if (c->sv[svi & (FC_NSV - 1)].len < 0)
+		return FC_MAYBE;
+	if (!(c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] & (1ULL << (m & 63))) &&
+	    fc_set__lookup(c, svi, kind) != FC_TRUE)
+		return FC_MAYBE;
+	return (c->mbits[m & (FC_NMEMO - 1)][(bit >> 6) & (FC_SET_WORDS - 1)] >> (bit & 63)) & 1
+		       ? FC_TRUE
+		       : FC_FALSE;
 }
 
-/* field startswith any member: an LPM trie of {prefixlen, bytes}. */
-static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
-					  __u32 id)
+/* field in (set): a member equals the field. */
+static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, __u32 bit)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_PREFIX, id);
+	return fc_str__set(c, svi, FC_KEY_IN, bit);
 }
 
-/* field endswith any member: an LPM trie over reversed strings. */
-static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, void *map, __u32 ksz,
-					  __u32 id)
+/* field startswith any member. */
+static __always_inline int fc_str__prefix(struct fc_scratch *c, __u32 svi, __u32 bit)
 {
-	return fc_str__set(c, svi, map, ksz, FC_KEY_SUFFIX, id);
+	return fc_str__set(c, svi, FC_KEY_PREFIX, bit);
 }
 
-static long fc_contains__step(__u32 i, void *data)
+/* field endswith any member. */
+static __always_inline int fc_str__suffix(struct fc_scratch *c, __u32 svi, __u32 bit)
+{
+	return fc_str__set(c, svi, FC_KEY_SUFFIX, bit);
+}
+
+/*
+ * Memoised checks: a contains or glob check that several rules make on
+ * the same field (fd.name contains /.ssh/) runs once per event; codegen
+ * gives each distinct one an atom number below FC_NATOMS.
+ */
+static __always_inline bool fc_atom__known(struct fc_scratch *c, __u32 a)
+{
+	return c->aknown[(a >> 6) & (FC_NATOMS / 64 - 1)] & (1ULL << (a & 63));
+}
+
+static __always_inline int fc_atom__put(struct fc_scratch *c, __u32 a, int v)
+{
+	c->aval[a & (FC_NATOMS - 1)] = v;
+	c->aknown[(a >> 6) & (FC_NATOMS / 64 - 1)] |= 1ULL << (a & 63);
+	return v;
+}
+
+#define FC_ATOM(c, a, expr) \
+	(fc_atom__known(c, a) ? (int)(c)->aval[(a) & (FC_NATOMS - 1)] : fc_atom__put(c, a, (expr)))
+
+/* Start of each event's filter: nothing looked up or memoised yet. */
+static __always_inline void fc_memo__reset(struct fc_scratch *c)
+{
+#pragma unroll
+	for (int i = 0; i < FC_NMEMO / 64; i++)
+		c->mvalid[i] = 0;
+#pragma unroll
+	for (int i = 0; i < FC_NATOMS / 64; i++)
+		c->aknown[i] = 0;
+}
+
+/*
+ * One step of a contains scan. Two kinds of step, so that each is short
+ * for the verifier: a search for the literal's first byte in the next 8
+ * positions from l->pos (unrolled: one callback per 8 bytes, not per
+ * byte), and, where it was found (c->cat), a compare of the rest. The
+ * candidate lives in the scratch slot, where the verifier does not
+ * follow its value (see fc_glob__step).
+ */
+static long fc_contains__step(__u32 k, void *data)
 {
 	struct fc_loop *l = data;
 	struct fc_scratch *c = l->c;
-	__u32 j;
+	__u32 p = l->pos, at = c->cat, j;
 
-	if (i + l->n > l->len)
+	if (at == (__u32)-1) {
+		char first = fc_lit__byte(l->lit);
+
+		if (p + l->n > l->len)
+			return 1;
+#pragma unroll
+		for (int d = 0; d < 8; d++) {
+			char a = fc_byte(c, l->slot, l->off + p + d);
+
+			if (l->icase)
+				a = fc_lower(a);
+			if (a == first) {
+				c->cat = p + d;
+				return 0;
+			}
+		}
+		l->pos = p + 8;
+		return 0;
+	}
+	c->cat = (__u32)-1;
+	if (at + l->n > l->len)
 		return 1;
-	for (j = 0; j < FC_KEY_MAX; j++) {
-		char a, b;
+	for (j = 1; j < FC_KEY_MAX; j++) {
+		char a;
 
 		if (j >= l->n) {
 			l->found = 1;
 			return 1;
 		}
-		a = fc_byte(c, l->slot, l->off + i + j);
-		b = fc_lit__byte(l->lit + j);
+		a = fc_byte(c, l->slot, l->off + at + j);
 		if (l->icase)
 			a = fc_lower(a);
-		if (a != b)
-			return 0;
+		if (a != fc_lit__byte(l->lit + j))
+			break;
 	}
+	l->pos = at + 1;
 	return 0;
 }
 
@@ -518,6 +671,7 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 	l.lit = lit;
 	l.n = n;
 	l.icase = icase;
+	c->cat = (__u32)-1;
 	bpf_loop(FC_SLOT, fc_contains__step, &l, 0);
 	return l.found ? FC_TRUE : FC_FALSE;
 }
@@ -886,23 +1040,29 @@ struct fc_path_scan {
 	char p1, p2; /* the two previous bytes */
 };
 
-static long fc_path__step(__u32 i, void *data)
+/* Bytes [8k, 8k + 8) of the path: one callback per 8 bytes (unrolled). */
+static long fc_path__step(__u32 k, void *data)
 {
 	struct fc_path_scan *s = data;
-	char ch;
 
-	if (i >= s->len)
-		return 1;
-	ch = fc_byte(s->c, s->slot, i);
-	if (ch == '/') {
-		/* "//", "/./" and "/../" are rewritten by libsinsp */
-		if (s->p1 == '/' || (s->p1 == '.' && s->p2 == '/') ||
-		    (s->p1 == '.' && s->p2 == '.'))
-			s->bad = 1;
-		s->last_slash = i;
+#pragma unroll
+	for (int d = 0; d < 8; d++) {
+		__u32 i = k * 8 + d;
+		char ch;
+
+		if (i >= s->len)
+			return 1;
+		ch = fc_byte(s->c, s->slot, i);
+		if (ch == '/') {
+			/* "//", "/./" and "/../" are rewritten by libsinsp */
+			if (s->p1 == '/' || (s->p1 == '.' && s->p2 == '/') ||
+			    (s->p1 == '.' && s->p2 == '.'))
+				s->bad = 1;
+			s->last_slash = i;
+		}
+		s->p2 = s->p1;
+		s->p1 = ch;
 	}
-	s->p2 = s->p1;
-	s->p1 = ch;
 	return 0;
 }
 
@@ -927,7 +1087,7 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
-	bpf_loop(FC_SLOT, fc_path__step, &s, 0);
+	bpf_loop(FC_SLOT / 8, fc_path__step, &s, 0);
 	if (s.len > 1 && (s.p1 == '/' || (s.p1 == '.' && s.p2 == '/') ||
 			  (s.p1 == '.' && s.p2 == '.')))
 		s.bad = 1;

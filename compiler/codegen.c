@@ -37,6 +37,7 @@
 
 #include "../bpf-templates/falcoc_abi.h"
 #include "fields.h"
+#include "strmap.h"
 #include "ruleset.h"
 
 #define CG_KEY_MAX 256 /* FC_KEY_MAX in fc_probe.bpf.h */
@@ -183,7 +184,29 @@ struct cg {
 	unsigned tmp; /* temporaries in the current rule */
 	struct strbuf lits; /* fc_lit[]: the string literals of the checks */
 	struct vec litv;    /* struct cg_lit *, in pool order */
+	struct strmap atoms; /* check call text -> atom number + 1 (memoised checks) */
+	unsigned natoms;
 };
+
+#define CG_NATOMS 256 /* FC_NATOMS in fc_probe.bpf.h */
+
+/*
+ * The atom number of a costly check (contains, glob), by the text of its
+ * call: the same check in several rules is computed once per event
+ * (FC_ATOM in the templates). -1 once the atoms run out: the check is
+ * then simply made each time.
+ */
+static int atom_of(struct cg *g, const char *call)
+{
+	uintptr_t n = (uintptr_t)strmap_get(&g->atoms, call);
+
+	if (n)
+		return (int)n - 1;
+	if (g->natoms >= CG_NATOMS)
+		return -1;
+	strmap_put(&g->atoms, call, (void *)(uintptr_t)(++g->natoms));
+	return (int)g->natoms - 1;
+}
 
 /* A literal in fc_lit[], at off. */
 struct cg_lit {
@@ -264,16 +287,24 @@ static unsigned round8(unsigned n)
  * Set maps. A program may use at most 64 maps (the verifier's
  * MAX_USED_MAPS), and one fc_x_open program of a large rule set checks
  * far more lists than that, so sets do not get a map each: all sets of a
- * kind share one map, and each key starts with its set's id:
+ * kind share one map keyed by the string alone, whose value is a bitmap
+ * over the kind's sets (a set's bit is its rank among the kind's kernel
+ * sets, in id order):
  *
- *   fc_sets_in       hash       {u32 id, string zero-padded to cap bytes}
- *   fc_sets_prefix   LPM trie   {u32 prefixlen, u32 id, first n bytes}
- *   fc_sets_suffix   LPM trie   {u32 prefixlen, u32 id, last n bytes reversed}
+ *   fc_sets_in       hash       key: the string zero-padded to cap bytes
+ *                               value: the sets that hold the string
+ *   fc_sets_prefix   LPM trie   key: {u32 8 * n, the first n bytes}
+ *                               value: the sets with a member that is a
+ *                               prefix of the entry's string
+ *   fc_sets_suffix   LPM trie   the same over reversed strings
  *
- * with prefixlen = 32 + 8 * n, so an LPM match always covers the id. cap
- * is the kind's longest member (+1 for the hash key's terminator),
- * rounded to 8. A set with a member longer than the kernel handles gets
- * no entries and its checks are MAYBE.
+ * One lookup then answers every set of the kind for a field: the longest
+ * member that is a prefix of a string carries every set having some
+ * member that is a prefix of that string (both are prefixes of it, so
+ * the shorter is a prefix of the longer). cap is the kind's longest
+ * member (+1 for the hash key's terminator), rounded to 8. A set with a
+ * member longer than the kernel handles gets no entries and its checks
+ * are MAYBE.
  */
 
 /* The string capacity a set needs; 0 when a member is too long. */
@@ -303,6 +334,43 @@ static unsigned kind_cap(const struct split_result *sr, enum kx_match kind)
 	return cap;
 }
 
+/* Set s's bit in its kind's bitmaps, -1 when the kernel does not hold it. */
+static int set_bit(const struct split_result *sr, const struct split_set *s)
+{
+	int bit = 0;
+
+	if (!set_cap(s))
+		return -1;
+	for (size_t i = 0; i < sr->sets.n; i++) {
+		const struct split_set *t = sr->sets.v[i];
+		if (t == s)
+			return bit;
+		if (t->match == s->match && set_cap(t))
+			bit++;
+	}
+	return -1;
+}
+
+/* The u64 words of every set bitmap: enough for the largest kind, a
+ * power of two (the templates mask word indexes with it). */
+static unsigned set_words(const struct split_result *sr)
+{
+	unsigned most = 0, w = 1;
+	static const enum kx_match kinds[] = { KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX };
+
+	for (size_t k = 0; k < 3; k++) {
+		unsigned n = 0;
+		for (size_t i = 0; i < sr->sets.n; i++) {
+			const struct split_set *s = sr->sets.v[i];
+			n += s->match == kinds[k] && set_cap(s);
+		}
+		most = n > most ? n : most;
+	}
+	while (64 * w < most)
+		w *= 2;
+	return w;
+}
+
 void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
 {
 	for (size_t i = 0; i < sr->sets.n; i++) {
@@ -312,9 +380,10 @@ void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
 		struct cg_set_info *si = ARENA_NEW(a, struct cg_set_info);
 		si->map_name = set_map_name(s->match);
 		si->id = (unsigned)s->id;
+		si->bit = (unsigned)set_bit(sr, s);
 		si->kind = s->match;
 		si->cap = kind_cap(sr, s->match);
-		si->key_size = (s->match == KM_STR_IN ? 4 : 8) + si->cap;
+		si->key_size = (s->match == KM_STR_IN ? 0 : 4) + si->cap;
 		si->strs = s->strs;
 		si->nstrs = s->nstrs;
 		vec_push(a, out, si);
@@ -324,24 +393,82 @@ void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out)
 bool cg_set_key(const struct cg_set_info *s, const char *str, uint8_t *key)
 {
 	size_t n = strlen(str);
-	uint32_t id = s->id;
 
 	memset(key, 0, s->key_size);
 	if (s->kind == KM_STR_IN) {
 		if (n + 1 > s->cap)
 			return false;
-		memcpy(key, &id, 4);
-		memcpy(key + 4, str, n);
+		memcpy(key, str, n);
 		return true;
 	}
 	if (n > s->cap)
 		return false;
-	uint32_t bits = 32 + (uint32_t)n * 8;
+	uint32_t bits = (uint32_t)n * 8;
 	memcpy(key, &bits, 4); /* host order, as the kernel's LPM key */
-	memcpy(key + 4, &id, 4);
 	for (size_t i = 0; i < n; i++)
-		key[8 + i] = (uint8_t)(s->kind == KM_STR_SUFFIX ? str[n - 1 - i] : str[i]);
+		key[4 + i] = (uint8_t)(s->kind == KM_STR_SUFFIX ? str[n - 1 - i] : str[i]);
 	return true;
+}
+
+/* Whether LPM key a (prefixlen, bytes) is a prefix of key b. */
+static bool lpm_prefix_of(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t la, lb;
+	memcpy(&la, a, 4);
+	memcpy(&lb, b, 4);
+	return la <= lb && !memcmp(a + 4, b + 4, la / 8);
+}
+
+void cg_set_entries(struct arena *a, const struct split_result *sr, struct vec *out)
+{
+	struct vec sets = { 0 };
+	unsigned words = set_words(sr);
+
+	cg_sets(a, sr, &sets);
+	size_t first = out->n;
+	for (size_t i = 0; i < sets.n; i++) {
+		const struct cg_set_info *s = sets.v[i];
+		for (unsigned k = 0; k < s->nstrs; k++) {
+			uint8_t *key = arena_alloc(a, s->key_size);
+			if (!cg_set_key(s, s->strs[k], key))
+				continue; /* cannot happen: the cap fits every member */
+			struct cg_set_entry *e = NULL;
+			for (size_t j = first; j < out->n && !e; j++) {
+				struct cg_set_entry *o = out->v[j];
+				if (o->map_name == s->map_name && !memcmp(o->key, key, s->key_size))
+					e = o;
+			}
+			if (!e) {
+				e = ARENA_NEW(a, struct cg_set_entry);
+				e->map_name = s->map_name;
+				e->kind = s->kind;
+				e->key = key;
+				e->key_size = s->key_size;
+				e->val_size = 8 * words;
+				e->val = arena_alloc(a, e->val_size);
+				memset(e->val, 0, e->val_size);
+				vec_push(a, out, e);
+			}
+			e->val[s->bit / 8] |= (uint8_t)(1u << (s->bit % 8)); /* little-endian u64s */
+		}
+	}
+	/* LPM entries also carry the sets of every shorter member they extend */
+	for (size_t i = first; i < out->n; i++) {
+		struct cg_set_entry *e = out->v[i];
+		e->own = arena_alloc(a, e->val_size);
+		memcpy(e->own, e->val, e->val_size);
+	}
+	for (size_t i = first; i < out->n; i++) {
+		struct cg_set_entry *e = out->v[i];
+		if (e->kind == KM_STR_IN)
+			continue;
+		for (size_t j = first; j < out->n; j++) {
+			const struct cg_set_entry *p = out->v[j];
+			if (p != e && p->map_name == e->map_name && lpm_prefix_of(p->key, e->key))
+				for (unsigned b = 0; b < e->val_size; b++)
+					e->val[b] |= p->own[b];
+		}
+	}
 }
 
 uint64_t cg_hash(const char *s, size_t n)
@@ -619,8 +746,7 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 			return false;
 		const char *fn = k->match == KM_STR_IN ? "in" : k->match == KM_STR_PREFIX ? "prefix"
 											  : "suffix";
-		sb_printf(b, "fc_str__%s(c, %s, &%s, %u, %d)", fn, sv, set_map_name(s->match),
-			  kind_cap(g->sr, s->match), s->id);
+		sb_printf(b, "fc_str__%s(c, %s, %d)", fn, sv, set_bit(g->sr, s));
 		return true;
 	}
 	case KM_STR_CONTAINS:
@@ -638,9 +764,14 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 			for (char *q = lit; *q; q++)
 				if (*q >= 'A' && *q <= 'Z')
 					*q = (char)(*q - 'A' + 'a');
-		sb_printf(b, "fc_str__%s(c, %s, %zu, %zu, %d)",
-			  k->match == KM_STR_GLOB ? "glob" : "contains", sv, lit_off(g, lit, n), n,
-			  k->icase ? 1 : 0);
+		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d)",
+					  k->match == KM_STR_GLOB ? "glob" : "contains", sv,
+					  lit_off(g, lit, n), n, k->icase ? 1 : 0);
+		int atom = atom_of(g, call);
+		if (atom < 0)
+			sb_puts(b, call);
+		else
+			sb_printf(b, "FC_ATOM(c, %d, %s)", atom, call);
 		return true;
 	}
 	default:
@@ -1065,7 +1196,7 @@ static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_us
 	sb_puts(b, " */\n");
 	sb_printf(b, "static __always_inline bool fc_filter_%s(struct fc_scratch *c)\n{\n", sc->name);
 	sb_puts(b, "\tbool pass = false;\n\n");
-	sb_puts(b, "\tc->key_tag = 0; /* no set key built yet (fc_key__build) */\n\n");
+	sb_puts(b, "\tfc_memo__reset(c); /* nothing looked up or memoised yet */\n\n");
 	if (sc->flags & FC_SCF_ALWAYS)
 		sb_puts(b, "#ifdef FC_TEST_HARNESS\n");
 	for (size_t i = 0; i < g->sr->rules.n; i++) {
@@ -1170,6 +1301,8 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 {
 	struct cg g = { .a = a, .out = out, .sr = sr, .o = o };
 	unsigned nrules = 0;
+
+	strmap_init(&g.atoms, a);
 	size_t start = out->len;
 
 	memset(res, 0, sizeof(*res));
@@ -1207,42 +1340,31 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	}
 	sb_puts(out, "\n");
 	sb_free(&g.lits);
-	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
-
-	/* sets: one shared map per kind (see cg_sets), sized for all members */
+	/* the set maps' sizes (the templates declare them: see cg_sets) */
 	struct vec sets = { 0 };
 	cg_sets(a, sr, &sets);
-	static const enum kx_match kinds[] = { KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX };
+	static const struct {
+		enum kx_match kind;
+		const char *name, *what;
+	} kinds[] = { { KM_STR_IN, "IN", "in" },
+		      { KM_STR_PREFIX, "PREFIX", "startswith" },
+		      { KM_STR_SUFFIX, "SUFFIX", "endswith" } };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		unsigned nsets = 0, nstrs = 0, key_size = 0;
+		unsigned nsets = 0, nstrs = 0;
 		for (size_t i = 0; i < sets.n; i++) {
 			const struct cg_set_info *s = sets.v[i];
-			if (s->kind != kinds[k])
+			if (s->kind != kinds[k].kind)
 				continue;
 			nsets++;
 			nstrs += s->nstrs;
-			key_size = s->key_size;
 		}
-		if (!nsets)
-			continue;
-		sb_printf(out, "/* %u %s sets, %u strings; key {%s} */\n", nsets,
-			  kinds[k] == KM_STR_IN ? "in" : kinds[k] == KM_STR_PREFIX ? "startswith"
-										  : "endswith",
-			  nstrs, kinds[k] == KM_STR_IN ? "u32 set id, string" :
-			  kinds[k] == KM_STR_PREFIX ? "u32 prefixlen, u32 set id, bytes"
-						    : "u32 prefixlen, u32 set id, reversed bytes");
-		sb_puts(out, "struct {\n");
-		if (kinds[k] == KM_STR_IN) {
-			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_HASH);\n");
-		} else {
-			sb_puts(out, "\t__uint(type, BPF_MAP_TYPE_LPM_TRIE);\n");
-			sb_puts(out, "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n");
-		}
-		sb_printf(out, "\t__uint(max_entries, %u);\n", nstrs ? nstrs : 1);
-		sb_printf(out, "\t__uint(key_size, %u);\n", key_size);
-		sb_puts(out, "\t__uint(value_size, 1);\n");
-		sb_printf(out, "} %s SEC(\".maps\");\n\n", set_map_name(kinds[k]));
+		sb_printf(out, "/* %u %s sets, %u strings */\n", nsets, kinds[k].what, nstrs);
+		sb_printf(out, "#define FC_CAP_%s %u\n", kinds[k].name, kind_cap(sr, kinds[k].kind));
+		sb_printf(out, "#define FC_NSTR_%s %u\n", kinds[k].name, nstrs ? nstrs : 1);
 	}
+	sb_printf(out, "#define FC_SET_WORDS %u\n", set_words(sr));
+	sb_printf(out, "/* %u memoised checks (FC_ATOM) */\n", g.natoms);
+	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 
 	/* run-time settings */
 	sb_puts(out, "/* Rule enable flags, set by the loader before load (--disable-rule). */\n");

@@ -8,8 +8,10 @@
  *   #define FC_NRULES n
  *   #define FC_LIT_BYTES, FC_LITERALS     the checks' string literals, by
  *                                        offset (fc_lit[] in the templates)
- *   #include "fc_probe.bpf.h"            maps, struct fc_scratch, helpers
- *   fc_sets_in/_prefix/_suffix maps      all sets of a kind, keyed by set id
+ *   #define FC_CAP_*, FC_NSTR_*, FC_SET_WORDS  the set maps' sizes
+ *   #define FC_NATOMS_USED n             memoised checks (fc_atom__*)
+ *   #include "fc_probe.bpf.h"            maps (the three set maps too),
+ *                                        struct fc_scratch, helpers
  *   const volatile __u8 fc_rule_enabled[n]    .rodata, rules' enabled flags
  *   const volatile __u8 fc_interesting[FC_SC__COUNT]  syscalls with a rule
  *   fc_rule_<i>[_<syscall>](c)           one BPF global function per
@@ -31,11 +33,14 @@
  *
  * fc_meta_hdr.hash is cg_hash() of the text before the metadata block.
  *
- * Sets (filled at load time by the loader, see cg_set_key()):
+ * Sets (filled at load time by the loader from cg_set_entries()): all
+ * sets of a kind share one map keyed by the string alone, valued by a
+ * bitmap of FC_SET_WORDS u64s over the kind's sets (bit = cg_set_info.bit):
  *   KM_STR_IN      BPF_MAP_TYPE_HASH, key = the string zero-padded to
- *                  key_size bytes (key_size > longest member), value u8 1
+ *                  FC_CAP_IN bytes (> longest member); the sets holding it
  *   KM_STR_PREFIX  BPF_MAP_TYPE_LPM_TRIE (BPF_F_NO_PREALLOC), key =
- *                  u32 prefixlen (bits, = 8 * strlen) + data[key_size - 4]
+ *                  u32 prefixlen (bits, = 8 * strlen) + data[FC_CAP_PREFIX];
+ *                  the sets with a member that is a prefix of the key
  *   KM_STR_SUFFIX  the same over the reversed string
  */
 #ifndef FALCOC_CODEGEN_H
@@ -66,7 +71,8 @@ struct cg_options {
 /* One set map, for the loader and tests. */
 struct cg_set_info {
 	const char *map_name; /* the kind's shared map: "fc_sets_in", ... */
-	unsigned id;          /* the set's id, the first key field */
+	unsigned id;          /* the set's id (split_set.id) */
+	unsigned bit;         /* its bit in the kind's bitmaps */
 	enum kx_match kind;   /* KM_STR_IN, KM_STR_PREFIX, KM_STR_SUFFIX */
 	unsigned cap;         /* string bytes in the key */
 	unsigned key_size;    /* the map's key_size in bytes */
@@ -94,6 +100,22 @@ void cg_sets(struct arena *a, const struct split_result *sr, struct vec *out);
 /* The key of str in set s, written to key (s->key_size bytes). Returns
  * false when str cannot be a member (too long). */
 bool cg_set_key(const struct cg_set_info *s, const char *str, uint8_t *key);
+
+/* One entry of a set map: a key and the bitmap of the kind's sets it
+ * answers for (see "Sets" above). */
+struct cg_set_entry {
+	const char *map_name;
+	enum kx_match kind;
+	uint8_t *key;
+	unsigned key_size;
+	uint8_t *val; /* FC_SET_WORDS little-endian u64s */
+	uint8_t *own; /* the bits of the sets that hold this very string */
+	unsigned val_size;
+};
+
+/* Every entry of the three set maps (struct cg_set_entry *), appended to
+ * out: what the loader (and the BPF tests) put into the maps. */
+void cg_set_entries(struct arena *a, const struct split_result *sr, struct vec *out);
 
 /* FNV-1a 64 (the metadata hash). */
 uint64_t cg_hash(const char *s, size_t n);

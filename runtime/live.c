@@ -634,9 +634,10 @@ int live_load(struct live *lv)
 	return setup_rings(lv);
 }
 
-/* Set maps: codegen decides their layout (compiler/codegen.h: cg_sets,
- * cg_set_key); values are a u8 1, zero-padded to the value size. */
-int live_map_put(struct live *lv, const char *name, const void *key, size_t ks)
+/* Set maps: codegen decides their layout and contents (compiler/codegen.h:
+ * cg_set_entries). */
+int live_map_put(struct live *lv, const char *name, const void *key, size_t ks, const void *val,
+		 size_t vs)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(lv->obj, name);
 	if (!m) {
@@ -648,17 +649,16 @@ int live_map_put(struct live *lv, const char *name, const void *key, size_t ks)
 			bpf_map__key_size(m), ks);
 		return 2;
 	}
-	size_t vs = bpf_map__value_size(m);
-	uint8_t *val = fc_malloc(vs);
-	memset(val, 0, vs);
-	val[0] = 1;
-	int rc = 0;
+	if (bpf_map__value_size(m) != vs) {
+		fprintf(stderr, "falcoc-run: map '%s': value size %u, expected %zu\n", name,
+			bpf_map__value_size(m), vs);
+		return 2;
+	}
 	if (bpf_map__update_elem(m, key, ks, val, vs, BPF_ANY) < 0) {
 		fprintf(stderr, "falcoc-run: map '%s': adding a key: %s\n", name, strerror(errno));
-		rc = 2;
+		return 2;
 	}
-	fc_free(val);
-	return rc;
+	return 0;
 }
 
 static bool is_tail_prog(const struct bpf_program *p)

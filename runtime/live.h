@@ -59,9 +59,10 @@ int live_set_rule_enabled(struct live *lv, unsigned i, bool on);
 
 int live_load(struct live *lv);
 
-/* Add one key to the set map `map` (compiler/codegen.h: cg_set_info,
- * key built by cg_set_key), value 1; after load, before attach. */
-int live_map_put(struct live *lv, const char *map, const void *key, size_t key_size);
+/* Put one entry into the set map `map` (compiler/codegen.h:
+ * cg_set_entries); after load, before attach. */
+int live_map_put(struct live *lv, const char *map, const void *key, size_t key_size,
+		 const void *val, size_t val_size);
 
 int live_attach(struct live *lv);
 

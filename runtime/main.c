@@ -746,22 +746,13 @@ static int fill_sets(struct run *run)
 
 	if (run->o.driver_kmod)
 		return 0; /* the module's filter program carries its own sets */
-	struct vec sets = { 0 };
-	cg_sets(&run->arena, &sr, &sets);
-	for (size_t i = 0; i < sets.n; i++) {
-		const struct cg_set_info *set = sets.v[i];
-		uint8_t *key = arena_alloc(&run->arena, set->key_size + 1);
-		for (unsigned k = 0; k < set->nstrs; k++) {
-			memset(key, 0, set->key_size);
-			if (!cg_set_key(set, set->strs[k], key)) {
-				fprintf(stderr, "falcoc-run: %s: '%s' does not fit the map's key\n",
-					set->map_name, set->strs[k]);
-				return 2;
-			}
-			int rc = live_map_put(run->lv, set->map_name, key, set->key_size);
-			if (rc)
-				return rc;
-		}
+	struct vec ents = { 0 };
+	cg_set_entries(&run->arena, &sr, &ents);
+	for (size_t i = 0; i < ents.n; i++) {
+		const struct cg_set_entry *e = ents.v[i];
+		int rc = live_map_put(run->lv, e->map_name, e->key, e->key_size, e->val, e->val_size);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static int failures;
 struct probe {
 	struct arena a;
 	struct split_result sr;
-	struct vec sets; /* struct cg_set_info * */
+	struct vec sets; /* struct cg_set_entry * */
 	char obj[64];
 };
 
@@ -82,7 +83,7 @@ static int build(struct probe *p, const char *rules, bool harness)
 	cg_generate(&p->a, &p->sr, &o, &c2, &cr2, &e);
 	CHECK(c.len == c2.len && !memcmp(c.s, c2.s, c.len), "generated C differs between runs");
 	sb_free(&c2);
-	cg_sets(&p->a, &p->sr, &p->sets);
+	cg_set_entries(&p->a, &p->sr, &p->sets);
 	snprintf(p->obj, sizeof(p->obj), "/tmp/fc_test_%d_%d.o", getpid(), harness);
 	struct pb_options po = { .test_harness = harness };
 	int rc = pb_build(c.s, c.len, p->obj, &po, &err);
@@ -109,12 +110,9 @@ static struct bpf_object *load(struct probe *p)
 		return NULL;
 	}
 	for (size_t i = 0; i < p->sets.n; i++) {
-		const struct cg_set_info *s = p->sets.v[i];
-		int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, s->map_name));
-		uint8_t key[300], one = 1;
-		for (unsigned k = 0; k < s->nstrs; k++)
-			if (cg_set_key(s, s->strs[k], key))
-				CHECK(!bpf_map_update_elem(fd, key, &one, 0), "fill %s", s->map_name);
+		const struct cg_set_entry *e = p->sets.v[i];
+		int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, e->map_name));
+		CHECK(!bpf_map_update_elem(fd, e->key, e->val, 0), "fill %s", e->map_name);
 	}
 	return obj;
 }
@@ -336,6 +334,166 @@ static void test_filter(const char *rules)
 	arena_free(&p.a);
 }
 
+/* ---- string checks against a C reference ---- */
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static bool has_suffix(const char *s, const char *x)
+{
+	size_t n = strlen(s), m = strlen(x);
+	return n >= m && !strcmp(s + n - m, x);
+}
+
+static bool has_icase(const char *s, const char *lit)
+{
+	char low[4200];
+	size_t i;
+	for (i = 0; s[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[i] = 0;
+	return strstr(low, lit) != NULL;
+}
+
+static bool in_list(const char *s, const char *const *l)
+{
+	for (; *l; l++)
+		if (!strcmp(s, *l))
+			return true;
+	return false;
+}
+
+/* Whether the kernel may take fd.name from path as it is: absolute and
+ * already normal (fc_fd__derive_path); otherwise every check is MAYBE. */
+static bool path_normal(const char *p)
+{
+	size_t n = strlen(p);
+	if (p[0] != '/')
+		return false;
+	if (strstr(p, "//") || strstr(p, "/./") || strstr(p, "../"))
+		return false;
+	if (n > 1 && (p[n - 1] == '/' || has_suffix(p, "/.") || has_suffix(p, "/..")))
+		return false;
+	return true;
+}
+
+/* The rules of string_rules.yaml, in order, on fd.name = p. */
+static int string_ref(unsigned rule, const char *p)
+{
+	static const char *const in_a[] = { "/etc/shadow", "/etc/passwd", NULL };
+	static const char *const in_b[] = { "/etc/passwd", "/etc/group",
+					    "/etc/ssh/sshd_config_with_a_long_name", NULL };
+	static const char *const files[] = { "shadow", "passwd", "id_rsa.pem", NULL };
+	static const char *const dirs[] = { "/etc", "/etc/ssh", "/", NULL };
+	const char *slash = strrchr(p, '/');
+	char dir[4200];
+	size_t dn = slash == p ? 1 : (size_t)(slash - p);
+
+	memcpy(dir, p, dn);
+	dir[dn] = 0;
+	switch (rule) {
+	case 0: return strstr(p, "/.ssh/") != NULL;
+	case 1: return strstr(p, "id_rsa") != NULL;
+	case 2: return has_icase(p, "secret");
+	case 3: return strstr(p, "/abcdefghijk/") != NULL;
+	case 4: return strchr(p, 'q') != NULL;
+	case 5: return has_prefix(p, "/etc/");
+	case 6: return has_prefix(p, "/etc/ssh/");
+	case 7: return has_prefix(p, "/usr/lib/") || has_prefix(p, "/etc/cron");
+	case 8: return has_suffix(p, ".pem");
+	case 9: return has_suffix(p, "/id_rsa.pem");
+	case 10: return has_suffix(p, "ssh/id_rsa.pem.bak.verylongsuffix");
+	case 11: return in_list(p, in_a);
+	case 12: return in_list(p, in_b);
+	case 13: return in_list(slash + 1, files);
+	case 14: return in_list(dir, dirs);
+	case 15: return !has_prefix(p, "/etc");
+	}
+	return -1;
+}
+
+/* Paths from pieces that hit the checks' edges: a candidate first byte
+ * that does not match, literals across 8-byte blocks, members that are
+ * prefixes of others, lengths around the key capacities. */
+static void random_path(unsigned *seed, char *out, size_t cap)
+{
+	static const char *const parts[] = {
+		"etc", "ssh", ".ssh", ".ss", "id_rsa", "id_rs", "id_rsa.pem", "shadow", "passwd",
+		"group", "x.pem", "pem", ".pem", "SECRET", "sEcReT", "secre", "abcdefghijk",
+		"abcdefghij", "usr", "lib", "cron", "crontab", "q", "aaaaaaa", "bbbbbbbb",
+		"sshd_config_with_a_long_name", "id_rsa.pem.bak.verylongsuffix", "home", "u",
+		"a-very-long-directory-name-to-cross-many-eight-byte-blocks-of-the-scan",
+	};
+	size_t n = 0, k = 1 + (rand_r(seed) % 6);
+	for (size_t i = 0; i < k && n + 80 < cap; i++) {
+		const char *q = parts[rand_r(seed) % (sizeof(parts) / sizeof(parts[0]))];
+		n += (size_t)snprintf(out + n, cap - n, "/%s", q);
+	}
+	if (rand_r(seed) % 5 == 0 && n + 2 < cap) {
+		/* cut somewhere: partial literals at the end */
+		size_t cut = 2 + (size_t)rand_r(seed) % (n > 2 ? n - 1 : 1);
+		if (cut < n && out[cut - 1] != '/')
+			n = cut;
+	}
+	out[n] = 0;
+}
+
+static void test_strings(const char *rules)
+{
+	struct probe p = { 0 };
+	if (build(&p, rules, true)) {
+		CHECK(0, "build %s", rules);
+		return;
+	}
+	struct bpf_object *obj = load(&p);
+	CHECK(obj, "load harness");
+	if (!obj)
+		return;
+	struct layout l;
+	get_layout(obj, &l);
+	scratch = calloc(1, l.size);
+	unsigned n = p.sr.rules.n, cases = 0, wrong = 0;
+	__u8 rv[64];
+	static const char *const fixed[] = {
+		"/etc/shadow", "/etc/passwd", "/etc/group", "/etc", "/etc/", "/et", "/etcx",
+		"/etc/ssh", "/etc/ssh/sshd_config_with_a_long_name", "/etc/sshd", "/etc/cro",
+		"/etc/cron", "/etc/crontab", "/usr/lib", "/usr/lib/x", "/a/.ssx/.ssh/k",
+		"/a/.ssh", "/x/.ssh/id_rsa", "/abcdefghij/abcdefghijk/", "/abcdefghijk/x",
+		"/x/abcdefghijk/", "/id_rs", "/id_rsa", "/id_rsa.pem", "/x.pem", "/pem", "/.pem",
+		"/home/u/SeCrEt.txt", "/1234567", "/123456789012345", "/12345678901234567890123",
+		"/q", "/", "/ssh/id_rsa.pem.bak.verylongsuffix", "/sh/id_rsa.pem.bak.verylongsuffix",
+		"/x/.ssh/", "//etc/shadow", "/etc/./shadow", "/etc/../etc/shadow", "relative/x",
+	};
+	char path[512];
+	unsigned seed = 12345;
+
+	for (unsigned i = 0; i < 3000; i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0]))
+			snprintf(path, sizeof(path), "%s", fixed[i]);
+		else
+			random_path(&seed, path, sizeof(path));
+		struct event e = { .comm = "cat", .path = path, .flags_ppm = 1, .res = 3 };
+		run(obj, &l, "openat", &e, rv, n);
+		bool normal = path_normal(path);
+		for (unsigned r = 0; r < n; r++) {
+			int want = normal ? string_ref(r, path) : M;
+			cases++;
+			if (rv[r] != want && wrong++ < 20)
+				CHECK(0, "path '%s': rule %u (%s) is %d, want %d", path, r,
+				      ((const struct split_rule *)p.sr.rules.v[r])->rule->name, rv[r],
+				      want);
+		}
+	}
+	CHECK(!wrong, "%u of %u string checks differ from the reference", wrong, cases);
+	printf("strings: %u checks on %u rules, %u differ\n", cases, n, wrong);
+	free(scratch);
+	bpf_object__close(obj);
+	unlink(p.obj);
+	arena_free(&p.a);
+}
+
 /* ---- load and smoke ---- */
 
 static void test_load(const char *rules)
@@ -442,8 +600,8 @@ static void test_smoke(const char *rules)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: test_bpf FALCO_RULES FILTER_RULES SMOKE_RULES\n");
+	if (argc != 5) {
+		fprintf(stderr, "usage: test_bpf FALCO_RULES FILTER_RULES SMOKE_RULES STRING_RULES\n");
 		return 2;
 	}
 	if (geteuid() != 0) {
@@ -456,6 +614,7 @@ int main(int argc, char **argv)
 	}
 	test_load(argv[1]);
 	test_filter(argv[2]);
+	test_strings(argv[4]);
 	test_smoke(argv[3]);
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
