@@ -57,6 +57,7 @@
 #define FC_NSLOTS 8
 #define FC_KEY_MAX 256		/* longest set key (hash and LPM data) */
 #define FC_GLOB_STEPS 65536	/* bpf_loop budget of one glob match */
+#define FC_HAVE_TASK 1		/* c->task and c->tid are filled (fc_task__need) */
 #define FC_NMEMO 512		/* set memo slots: (string view << 2) | kind */
 #define FC_NATOMS 256		/* memoised string checks (contains, glob) */
 #define FC_RULE_BYTES ((FC_NRULES + 7) / 8)
@@ -122,6 +123,7 @@ struct fc_scratch {
 	__u32 pad;
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__u32 cat;			/* contains: candidate position (fc_contains__step) */
+	__u32 foff;			/* open family: where the flags param was written */
 	__s32 tri;			/* fc_tri__seal() */
 	__u32 have;			/* FC_HAVE_*: lazily computed values present */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
@@ -803,6 +805,7 @@ FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np
 	c->net_ok = 0;
 	c->oflags = -1;
 	c->omode = 0;
+	c->have = 0;
 	*(__u16 *)&c->evt[20] = ppme;
 #pragma unroll
 	for (int i = 0; i < FC_NSV; i++)
@@ -983,6 +986,7 @@ FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 	ft->loginuid = (__u32)-1;
 	if (bpf_core_field_exists(t->loginuid))
 		ft->loginuid = t->loginuid.val;
+	c->have |= FC_HAVE_TASK;
 	ft->flags = 0;
 	level = t->thread_pid->level;
 	if (level > 0)
@@ -1013,6 +1017,16 @@ FC_GLOBAL int fc_task__fill(struct fc_scratch *c)
 	if (p && p->tgid && ft->apid[FC_MAX_ANCESTORS - 1])
 		ft->flags |= FC_TASK_ANCESTORS_MORE;
 	return 0;
+}
+
+/* The task's values, read on first use in an event (the test harness
+ * writes them itself). */
+static __always_inline void fc_task__need(struct fc_scratch *c)
+{
+#ifndef FC_TEST_HARNESS
+	if (!(c->have & FC_HAVE_TASK))
+		fc_task__fill(c);
+#endif
 }
 
 /* The struct file of fd in the current task, or NULL. */
@@ -1167,6 +1181,7 @@ FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 
 	if (!c)
 		return 0;
+	fc_task__need(c);
 	h = (void *)c->evt;
 	/* param n: rules bitmap */
 	if (always)

@@ -63,6 +63,11 @@ enum fc_sc_np {
 	{                                                                  \
 	}
 
+/* Params filled after the filter, for events that are sent: the open
+ * family's dev and ino (fc_open__late); nothing for the others. */
+#define FC_LATE_NONE(name) \
+	static __always_inline void fc_fill_late_##name(struct fc_scratch *c, long ret) {}
+
 FC_DERIVE_OPEN(open, 1)
 FC_DERIVE_OPEN(openat, 2)
 FC_DERIVE_OPEN(openat2, 2)
@@ -108,6 +113,50 @@ FC_DERIVE_NONE(bpf)
 FC_DERIVE_NONE(init_module)
 FC_DERIVE_NONE(finit_module)
 
+#ifndef FC_TEST_HARNESS
+FC_LATE_NONE(creat)
+FC_LATE_NONE(chdir)
+FC_LATE_NONE(fchdir)
+FC_LATE_NONE(execve)
+FC_LATE_NONE(execveat)
+FC_LATE_NONE(clone)
+FC_LATE_NONE(clone3)
+FC_LATE_NONE(fork)
+FC_LATE_NONE(vfork)
+FC_LATE_NONE(procexit)
+FC_LATE_NONE(connect)
+FC_LATE_NONE(accept)
+FC_LATE_NONE(accept4)
+FC_LATE_NONE(close)
+FC_LATE_NONE(unlink)
+FC_LATE_NONE(unlinkat)
+FC_LATE_NONE(rename)
+FC_LATE_NONE(renameat)
+FC_LATE_NONE(renameat2)
+FC_LATE_NONE(mkdir)
+FC_LATE_NONE(mkdirat)
+FC_LATE_NONE(rmdir)
+FC_LATE_NONE(chmod)
+FC_LATE_NONE(fchmod)
+FC_LATE_NONE(fchmodat)
+FC_LATE_NONE(symlink)
+FC_LATE_NONE(symlinkat)
+FC_LATE_NONE(link)
+FC_LATE_NONE(linkat)
+FC_LATE_NONE(ptrace)
+FC_LATE_NONE(setuid)
+FC_LATE_NONE(setns)
+FC_LATE_NONE(unshare)
+FC_LATE_NONE(socket)
+FC_LATE_NONE(dup)
+FC_LATE_NONE(dup2)
+FC_LATE_NONE(dup3)
+FC_LATE_NONE(sendto)
+FC_LATE_NONE(bpf)
+FC_LATE_NONE(init_module)
+FC_LATE_NONE(finit_module)
+#endif
+
 #ifdef FC_TEST_HARNESS
 
 /*=============================== TEST HARNESS ===========================*/
@@ -145,14 +194,20 @@ static __always_inline unsigned long fc_regs__arg(struct pt_regs *regs, int n)
 
 #define ARG(n) fc_regs__arg(regs, n)
 
+/* Start the event. The task's values are read when first needed (a check
+ * on a task field, or the event is sent: fc_task__need), except for the
+ * always-flow events, whose fill functions read them. */
 static __always_inline void fc_fill__begin(struct fc_scratch *c, __u32 sc, __u16 ppme, __u32 np,
-					   __s64 res)
+					   __s64 res, bool always)
 {
 	fc_evt__begin(c, sc, ppme, np, res);
-	fc_task__fill(c);
+	if (always)
+		fc_task__need(c);
 }
 
-#define FC_BEGIN(name, res) fc_fill__begin(c, FC_SC_##name, FC_PPME_##name, FC_NP_##name, res)
+#define FC_BEGIN(name, res)                                                    \
+	fc_fill__begin(c, FC_SC_##name, FC_PPME_##name, FC_NP_##name, res, \
+		       FC_SCFL_##name & FC_SCF_ALWAYS)
 
 /* A dirfd param: AT_FDCWD (-100) is also PPM_AT_FDCWD. */
 static __always_inline void fc_evt__push_dirfd(struct fc_scratch *c, unsigned long v)
@@ -199,9 +254,23 @@ static __always_inline void fc_evt__patch_u32(struct fc_scratch *c, __u32 idx, _
 
 /*=============================== FILES ===========================*/
 
+/*
+ * The open family's last two params, dev and ino, and the O_F_CREATED
+ * bit of flags (param fidx) come from the opened file: read only for an
+ * event that is sent (fc_fill_late_*), after the filter, which never
+ * needs them (codegen.c: a flags check on O_F_CREATED is MAYBE here).
+ */
+static __always_inline void fc_open__late(struct fc_scratch *c, long ret, __u32 fidx)
+{
+	if (fc_evt__push_dev_ino(c, ret) & FMODE_CREATED) {
+		c->oflags |= PPM_O_F_CREATED;
+		fc_evt__patch_u32(c, fidx, c->foff, c->oflags);
+	}
+}
+
 static __always_inline void fc_fill_open(struct fc_scratch *c, struct pt_regs *regs, long ret)
 {
-	__u32 flags = fc_open_flags(ARG(1)), foff;
+	__u32 flags = fc_open_flags(ARG(1));
 
 	FC_BEGIN(open, ret);
 	/* Parameter 1: fd (type: PT_FD) */
@@ -209,21 +278,23 @@ static __always_inline void fc_fill_open(struct fc_scratch *c, struct pt_regs *r
 	/* Parameter 2: name (type: PT_FSPATH) */
 	fc_evt__push_ustr(c, FC_SLOT_ARG0, ARG(0));
 	/* Parameter 3: flags (type: PT_FLAGS32) */
-	foff = c->pos;
+	c->foff = c->pos;
 	fc_evt__push_u32(c, flags);
 	/* Parameter 4: mode (type: PT_UINT32) */
 	c->omode = fc_open_mode(ARG(1), ARG(2));
 	fc_evt__push_u32(c, c->omode);
-	/* Parameters 5, 6: dev (PT_UINT32), ino (PT_UINT64) */
-	if (fc_evt__push_dev_ino(c, ret) & FMODE_CREATED)
-		flags |= PPM_O_F_CREATED;
-	fc_evt__patch_u32(c, 2, foff, flags);
 	c->oflags = flags;
+	/* Parameters 5, 6: dev (PT_UINT32), ino (PT_UINT64): fc_fill_late_open */
+}
+
+static __always_inline void fc_fill_late_open(struct fc_scratch *c, long ret)
+{
+	fc_open__late(c, ret, 2);
 }
 
 static __always_inline void fc_fill_openat(struct fc_scratch *c, struct pt_regs *regs, long ret)
 {
-	__u32 flags = fc_open_flags(ARG(2)), foff;
+	__u32 flags = fc_open_flags(ARG(2));
 
 	FC_BEGIN(openat, ret);
 	/* Parameter 1: fd (type: PT_FD) */
@@ -233,16 +304,18 @@ static __always_inline void fc_fill_openat(struct fc_scratch *c, struct pt_regs 
 	/* Parameter 3: name (type: PT_FSRELPATH) */
 	fc_evt__push_ustr(c, FC_SLOT_ARG0, ARG(1));
 	/* Parameter 4: flags (type: PT_FLAGS32) */
-	foff = c->pos;
+	c->foff = c->pos;
 	fc_evt__push_u32(c, flags);
 	/* Parameter 5: mode (type: PT_UINT32) */
 	c->omode = fc_open_mode(ARG(2), ARG(3));
 	fc_evt__push_u32(c, c->omode);
-	/* Parameters 6, 7: dev (PT_UINT32), ino (PT_UINT64) */
-	if (fc_evt__push_dev_ino(c, ret) & FMODE_CREATED)
-		flags |= PPM_O_F_CREATED;
-	fc_evt__patch_u32(c, 3, foff, flags);
 	c->oflags = flags;
+	/* Parameters 6, 7: dev (PT_UINT32), ino (PT_UINT64): fc_fill_late_openat */
+}
+
+static __always_inline void fc_fill_late_openat(struct fc_scratch *c, long ret)
+{
+	fc_open__late(c, ret, 3);
 }
 
 struct fc_open_how {
@@ -252,7 +325,7 @@ struct fc_open_how {
 static __always_inline void fc_fill_openat2(struct fc_scratch *c, struct pt_regs *regs, long ret)
 {
 	struct fc_open_how how = {};
-	__u32 flags, foff;
+	__u32 flags;
 
 	bpf_probe_read_user(&how, sizeof(how), (void *)ARG(2));
 	flags = fc_open_flags(how.flags);
@@ -264,18 +337,20 @@ static __always_inline void fc_fill_openat2(struct fc_scratch *c, struct pt_regs
 	/* Parameter 3: name (type: PT_FSRELPATH) */
 	fc_evt__push_ustr(c, FC_SLOT_ARG0, ARG(1));
 	/* Parameter 4: flags (type: PT_FLAGS32) */
-	foff = c->pos;
+	c->foff = c->pos;
 	fc_evt__push_u32(c, flags);
 	/* Parameter 5: mode (type: PT_UINT32) */
 	c->omode = fc_open_mode(how.flags, how.mode);
 	fc_evt__push_u32(c, c->omode);
 	/* Parameter 6: resolve (type: PT_FLAGS32); RESOLVE_* = PPM_RESOLVE_* */
 	fc_evt__push_u32(c, how.resolve & 0x3f);
-	/* Parameters 7, 8: dev (PT_UINT32), ino (PT_UINT64) */
-	if (fc_evt__push_dev_ino(c, ret) & FMODE_CREATED)
-		flags |= PPM_O_F_CREATED;
-	fc_evt__patch_u32(c, 3, foff, flags);
 	c->oflags = flags;
+	/* Parameters 7, 8: dev (PT_UINT32), ino (PT_UINT64): fc_fill_late_openat2 */
+}
+
+static __always_inline void fc_fill_late_openat2(struct fc_scratch *c, long ret)
+{
+	fc_open__late(c, ret, 3);
 }
 
 static __always_inline void fc_fill_creat(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -1008,13 +1083,13 @@ static __always_inline void fc_fill_finit_module(struct fc_scratch *c, struct pt
 
 static __always_inline void fc_evt__finish(struct fc_scratch *c, bool always, bool pass)
 {
+	if (!always && !pass) {
+		fc_stat__inc(FC_STAT_FILTERED);
+		return;
+	}
 	if (c->pi != c->np) {
 		/* a fill function out of step with the table: never send it */
 		fc_stat__inc(FC_STAT_READ_FAIL);
-		return;
-	}
-	if (!always && !pass) {
-		fc_stat__inc(FC_STAT_FILTERED);
 		return;
 	}
 	fc_evt__submit(c, always);
@@ -1038,14 +1113,17 @@ static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
 	int fc_x_##name(__u64 *ctx)                                                     \
 	{                                                                               \
 		struct fc_scratch *c = fc_scratch__get();                               \
-		bool always = FC_SCFL_##name & FC_SCF_ALWAYS;                           \
+		bool always = FC_SCFL_##name & FC_SCF_ALWAYS, pass;                     \
 		if (!c)                                                                 \
 			return 0;                                                       \
 		fc_stat__inc(FC_STAT_SEEN);                                             \
 		fc_fill_##name(c, (struct pt_regs *)ctx[0], (long)ctx[1]);              \
 		fc_derive_##name(c);                                                    \
 		always = always || fc_evt__keeps_state(c);                              \
-		fc_evt__finish(c, always, always ? true : fc_filter_##name(c));         \
+		pass = always || fc_filter_##name(c);                                   \
+		if (pass)                                                               \
+			fc_fill_late_##name(c, (long)ctx[1]);                           \
+		fc_evt__finish(c, always, pass);                                        \
 		return 0;                                                               \
 	}
 

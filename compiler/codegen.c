@@ -41,6 +41,7 @@
 #include "ruleset.h"
 
 #define CG_KEY_MAX 256 /* FC_KEY_MAX in fc_probe.bpf.h */
+#define CG_O_F_CREATED (1u << 14) /* PPM_O_F_CREATED in fc_flags.h */
 
 /* ---- syscalls (bpf-templates/fc_syscalls.def) ---- */
 
@@ -674,6 +675,12 @@ static bool flags_check(struct cg *g, const struct cg_sc *sc, const struct kexpr
 	(void)g;
 	if (!k->nstrs || !cg_flags_plan(sc->name, k->arg, k->strs[0], &fp))
 		return false;
+	/* the open family's O_F_CREATED is read after the filter
+	 * (fc_open__late), so the filter cannot test it */
+	if ((fp.any & CG_O_F_CREATED) && k->arg && !strcmp(k->arg, "flags") &&
+	    (!strcmp(sc->name, "open") || !strcmp(sc->name, "openat") ||
+	     !strcmp(sc->name, "openat2")))
+		return false;
 	int i = fp.param;
 	sb_printf(b, "({ __u32 v = fc_param__val(c, %d); !fc_param__known(c, %d) ? FC_MAYBE : ", i,
 		  i);
@@ -908,6 +915,26 @@ is_true:
 	sb_puts(b, "FC_TRUE");
 }
 
+/* Whether the field's value comes from the task (c->task, c->tid). */
+static bool field_of_task(enum kfield f)
+{
+	switch (f) {
+	case KF_PROC_NAME:
+	case KF_PROC_PNAME:
+	case KF_PROC_ANAME:
+	case KF_PROC_PID:
+	case KF_PROC_PPID:
+	case KF_THREAD_TID:
+	case KF_USER_UID:
+	case KF_USER_LOGINUID:
+	case KF_GROUP_GID:
+	case KF_CONTAINER_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The check's text for the comment above it. */
 static void put_check_comment(struct strbuf *b, const struct kexpr *k)
 {
@@ -969,20 +996,33 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 		}
 		return;
 	}
-	case KX_CHECK:
+	case KX_CHECK: {
+		struct strbuf e = { 0 };
 		put_ind(b, ind);
 		sb_puts(b, "/* ");
 		put_check_comment(b, k);
 		sb_puts(b, " */\n");
 		put_ind(b, ind);
 		sb_printf(b, "%s = fc_tri__seal(c, ", dst);
-		check_expr(g, sc, k, b);
+		check_expr(g, sc, k, &e);
+		/* the task's values are read on first use (fc_task__need) */
+		const char *x = sb_str(&e);
+		bool constant = !strcmp(x, "FC_TRUE") || !strcmp(x, "FC_FALSE") ||
+				!strcmp(x, "FC_MAYBE");
+		if (field_of_task(k->kfield) && !constant)
+			sb_printf(b, "(fc_task__need(c), %s)", x);
+		else
+			sb_puts(b, x);
+		sb_free(&e);
 		sb_puts(b, ");\n");
 		return;
+	}
 	}
 }
 
 /* ---- per-syscall folding ---- */
+
+static bool field_of_task(enum kfield f);
 
 /* Constant value of a check for this syscall, or -1 (evaluated at run
  * time). Only exact facts: evt.type and evt.dir. */
@@ -998,7 +1038,147 @@ static int check_const(const struct cg_sc *sc, const struct kexpr *k)
 }
 
 
-/* k simplified for syscall sc (evt.type folded), in three-valued logic. */
+/*
+ * Operand order. Kleene and/or are commutative and checks have no side
+ * effects, so the order of an and/or's operands changes only how soon a
+ * verdict is reached. An and stops at its first FALSE operand and most
+ * events match no rule, so its operands go by cost over the chance of
+ * being FALSE (a cheap check of the flags or the result before any
+ * string is looked at, a selective set lookup before a negated one);
+ * an or by cost over the chance of being TRUE. The estimates are rough.
+ */
+struct cg_seen {
+	const struct kexpr *v[16]; /* set checks already charged in this subtree */
+	unsigned n;
+};
+
+/* Run-time cost: a set lookup is made once per field and kind per event,
+ * so only the first of a subtree's checks on the same field and kind is
+ * charged for it. */
+static unsigned cost_of(const struct kexpr *k, struct cg_seen *seen)
+{
+	unsigned c = 0;
+
+	switch (k->kind) {
+	case KX_TRUE:
+	case KX_FALSE:
+	case KX_MAYBE:
+		return 0;
+	case KX_NOT:
+		return cost_of(k->kids[0], seen);
+	case KX_AND:
+	case KX_OR:
+		for (unsigned i = 0; i < k->nkids; i++)
+			c += cost_of(k->kids[i], seen);
+		return c;
+	case KX_CHECK:
+		break;
+	}
+	switch (k->match) {
+	case KM_STR_CONTAINS:
+		c = 12;
+		break;
+	case KM_STR_GLOB:
+		c = 20;
+		break;
+	case KM_STR_IN:
+	case KM_STR_PREFIX:
+	case KM_STR_SUFFIX:
+		c = 8;
+		for (unsigned i = 0; i < seen->n; i++) {
+			const struct kexpr *o = seen->v[i];
+			if (o->kfield == k->kfield && o->match == k->match &&
+			    !strcmp(o->arg ? o->arg : "", k->arg ? k->arg : ""))
+				c = 1;
+		}
+		if (c == 8 && seen->n < 16)
+			seen->v[seen->n++] = k;
+		break;
+	case KM_STR_EQ:
+		c = 2;
+		break;
+	default:
+		c = 1; /* numbers, flags, the result */
+		break;
+	}
+	if (field_of_task(k->kfield))
+		c += 2; /* the task's values, read once per event */
+	return c;
+}
+
+static unsigned cost(const struct kexpr *k)
+{
+	struct cg_seen seen = { .n = 0 };
+	return cost_of(k, &seen);
+}
+
+/* The chance that k is TRUE, roughly: a string matching a given value or
+ * list is rare, a number or flag test even. */
+static double p_true(const struct kexpr *k)
+{
+	double p = 1;
+
+	switch (k->kind) {
+	case KX_TRUE:
+		return 1;
+	case KX_FALSE:
+		return 0;
+	case KX_MAYBE:
+		return 0.5;
+	case KX_NOT:
+		return 1 - p_true(k->kids[0]);
+	case KX_AND:
+		for (unsigned i = 0; i < k->nkids; i++)
+			p *= p_true(k->kids[i]);
+		return p;
+	case KX_OR:
+		for (unsigned i = 0; i < k->nkids; i++)
+			p *= 1 - p_true(k->kids[i]);
+		return 1 - p;
+	case KX_CHECK:
+		break;
+	}
+	switch (k->match) {
+	case KM_STR_EQ:
+	case KM_STR_IN:
+	case KM_STR_PREFIX:
+	case KM_STR_SUFFIX:
+	case KM_STR_CONTAINS:
+	case KM_STR_GLOB:
+		return 0.05;
+	case KM_EXISTS:
+		return 0.9;
+	case KM_FLAGS_ANY:
+		return 0.3;
+	default:
+		return 0.5;
+	}
+}
+
+/* Operand order key: cost over the chance of deciding the node. */
+static double rank(const struct kexpr *k, bool and)
+{
+	double p = and ? 1 - p_true(k) : p_true(k);
+	return (cost(k) + 0.5) / (p > 0.01 ? p : 0.01);
+}
+
+/* Sort n kids by rank, stably (insertion sort: a handful of kids). */
+static void sort_by_cost(struct kexpr **kids, unsigned n, bool and)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct kexpr *x = kids[i];
+		double rx = rank(x, and);
+		unsigned j = i;
+		while (j > 0 && rank(kids[j - 1], and) > rx) {
+			kids[j] = kids[j - 1];
+			j--;
+		}
+		kids[j] = x;
+	}
+}
+
+/* k simplified for syscall sc (evt.type folded), in three-valued logic,
+ * and/or operands cheapest first. */
 static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct kexpr *k)
 {
 	switch (k->kind) {
@@ -1044,6 +1224,7 @@ static struct kexpr *fold(struct arena *a, const struct cg_sc *sc, const struct 
 			}
 			n->kids[n->nkids++] = x;
 		}
+		sort_by_cost(n->kids, n->nkids, and);
 		/* the evaluation of MAYBE kids is MAYBE: keep it last */
 		if (maybe)
 			n->kids[n->nkids++] = split_node(a, KX_MAYBE);
