@@ -499,6 +499,51 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 kind)
 	return FC_TRUE;
 }
 
+/*
+ * The bloom filter in front of the maps (codegen.c: emit_bloom, which
+ * hashes the members the same way): false proves that no set of kind
+ * checked on view svi holds the field's string.
+ */
+static __always_inline __u32 fc_bloom__byte(__u32 h, __u8 b)
+{
+	return (h ^ b) * 16777619u;
+}
+
+FC_GLOBAL int fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
+{
+	struct fc_sv *sv;
+	__u32 h, k, at, len;
+
+	if (!c)
+		return 1;
+	sv = &c->sv[svi & (FC_NSV - 1)];
+	if (sv->len < 0)
+		return 1;
+	len = sv->len;
+	h = (2166136261u ^ (((svi & (FC_NSV - 1)) << 2) | (kind & 3))) * 16777619u;
+	if (kind == FC_KEY_IN) {
+		h = fc_bloom__byte(h, len > 255 ? 255 : len);
+		if (len) {
+			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off));
+			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + len / 2));
+			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + len - 1));
+		}
+	} else {
+		k = fc_bloom_k[svi & (FC_NSV - 1)][kind & 3];
+		if (!k)
+			return 1; /* a member is empty: any string may match */
+		if (len < k)
+			return 0; /* shorter than every member */
+		at = kind == FC_KEY_PREFIX ? 0 : len - k;
+#pragma unroll
+		for (int i = 0; i < 8; i++)
+			if (i < k)
+				h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + at + i));
+	}
+	h &= FC_BLOOM_BITS - 1;
+	return (fc_bloom[h >> 6] >> (h & 63)) & 1;
+}
+
 /* Look the field up in kind's map and keep the bitmap in c->mbits. */
 FC_GLOBAL int fc_set__lookup(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
@@ -509,7 +554,9 @@ FC_GLOBAL int fc_set__lookup(struct fc_scratch *c, __u32 svi, __u32 kind)
 
 	if (!c)
 		return FC_MAYBE;
-	r = fc_key__build(c, svi, kind);
+	if (c->sv[svi & (FC_NSV - 1)].len < 0)
+		return FC_MAYBE;
+	r = fc_bloom__may(c, svi, kind) ? fc_key__build(c, svi, kind) : FC_FALSE;
 	if (r == FC_MAYBE)
 		return r;
 	if (r == FC_TRUE) {
@@ -598,43 +645,79 @@ static __always_inline void fc_memo__reset(struct fc_scratch *c)
 		c->aknown[i] = 0;
 }
 
+/* Bytes as 8 lanes of a u64 (SWAR). */
+#define FC_ONES 0x0101010101010101ULL
+#define FC_HIGHS 0x8080808080808080ULL
+
+/* Marks (0x80) the zero bytes of x; the lowest mark is exact (a borrow
+ * may mark a higher byte wrongly, so only the lowest is used). */
+static __always_inline __u64 fc_swar__zero(__u64 x)
+{
+	return (x - FC_ONES) & ~x & FC_HIGHS;
+}
+
+/* w with its ASCII upper-case letters lower-cased. */
+static __always_inline __u64 fc_swar__lower(__u64 w)
+{
+	__u64 h = w & ~FC_HIGHS;
+	__u64 ge_a = h + (0x80 - 'A') * FC_ONES, gt_z = h + (0x80 - 'Z' - 1) * FC_ONES;
+
+	return w | (((ge_a & ~gt_z & ~w) & FC_HIGHS) >> 2);
+}
+
+/* The byte index of the lowest mark of m (m != 0). */
+static __always_inline __u32 fc_swar__first(__u64 m)
+{
+	__u32 d = 0;
+
+	m &= -m;
+	if (!(m & 0xffffffffULL)) {
+		d += 4;
+		m >>= 32;
+	}
+	if (!(m & 0xffff)) {
+		d += 2;
+		m >>= 16;
+	}
+	if (!(m & 0xff))
+		d += 1;
+	return d;
+}
+
 /*
- * One step of a contains scan. Two kinds of step, so that each is short
- * for the verifier: a search for the literal's first byte in the next 8
- * positions from l->pos (unrolled: one callback per 8 bytes, not per
- * byte), and, where it was found (c->cat), a compare of the rest. The
- * candidate lives in the scratch slot, where the verifier does not
- * follow its value (see fc_glob__step).
+ * One step of a contains scan from l->pos: one 8-byte word of the
+ * string, tested in one go (SWAR) for the literal's first two bytes at
+ * each of its first 7 positions (the first byte at 8, for a one-byte
+ * literal); the rest of the literal is compared only where they match.
  */
 static long fc_contains__step(__u32 k, void *data)
 {
 	struct fc_loop *l = data;
 	struct fc_scratch *c = l->c;
-	__u32 p = l->pos, at = c->cat, j;
+	__u32 p = l->pos, at, j;
+	__u64 w, m;
 
-	if (at == (__u32)-1) {
-		char first = fc_lit__byte(l->lit);
-
-		if (p + l->n > l->len)
-			return 1;
-#pragma unroll
-		for (int d = 0; d < 8; d++) {
-			char a = fc_byte(c, l->slot, l->off + p + d);
-
-			if (l->icase)
-				a = fc_lower(a);
-			if (a == first) {
-				c->cat = p + d;
-				return 0;
-			}
-		}
-		l->pos = p + 8;
+	if (p + l->n > l->len)
+		return 1;
+	w = fc_word(c, l->slot, l->off + p);
+	if (l->icase)
+		w = fc_swar__lower(w);
+	m = w ^ ((__u8)fc_lit__byte(l->lit) * FC_ONES);
+	if (l->n > 1)
+		m |= (w >> 8) ^ ((__u8)fc_lit__byte(l->lit + 1) * FC_ONES);
+	m = fc_swar__zero(m);
+	if (!m) {
+		l->pos = p + (l->n > 1 ? 7 : 8);
 		return 0;
 	}
-	c->cat = (__u32)-1;
+	/* through the scratch slot, where the verifier does not follow the
+	 * value: the compare below is then checked once, not once per way
+	 * fc_swar__first can go (see fc_tri__seal) */
+	*(volatile __u32 *)&c->cat = p + fc_swar__first(m);
+	at = *(volatile __u32 *)&c->cat;
 	if (at + l->n > l->len)
-		return 1;
-	for (j = 1; j < FC_KEY_MAX; j++) {
+		return 1; /* the first candidate is already too far */
+	for (j = 2; j < FC_KEY_MAX; j++) {
 		char a;
 
 		if (j >= l->n) {
@@ -646,6 +729,10 @@ static long fc_contains__step(__u32 k, void *data)
 			a = fc_lower(a);
 		if (a != fc_lit__byte(l->lit + j))
 			break;
+	}
+	if (l->n <= 2) {
+		l->found = 1;
+		return 1;
 	}
 	l->pos = at + 1;
 	return 0;
@@ -673,7 +760,6 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 	l.lit = lit;
 	l.n = n;
 	l.icase = icase;
-	c->cat = (__u32)-1;
 	bpf_loop(FC_SLOT, fc_contains__step, &l, 0);
 	return l.found ? FC_TRUE : FC_FALSE;
 }

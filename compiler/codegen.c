@@ -43,6 +43,11 @@
 #define CG_KEY_MAX 256 /* FC_KEY_MAX in fc_probe.bpf.h */
 #define CG_O_F_CREATED (1u << 14) /* PPM_O_F_CREATED in fc_flags.h */
 
+/* FC_SV_* numbers (enum fc_sv_id in fc_probe.bpf.h). */
+enum { CG_SV_FDNAME, CG_SV_FDDIR, CG_SV_FDFILE, CG_SV_COMM, CG_SV_ANAME1, CG_SV_PARAM0 = 16,
+       CG_NSV = 128 };
+
+
 /* ---- syscalls (bpf-templates/fc_syscalls.def) ---- */
 
 #define FC_SCF_ALWAYS 1
@@ -187,7 +192,28 @@ struct cg {
 	struct vec litv;    /* struct cg_lit *, in pool order */
 	struct strmap atoms; /* check call text -> atom number + 1 (memoised checks) */
 	unsigned natoms;
+	struct vec bloom;    /* struct cg_bloom_use *: the sets each string view is checked in */
 };
+
+/* A set checked on a string view (the bloom filter in front of the set
+ * maps, see emit_bloom). */
+struct cg_bloom_use {
+	int svi;
+	const struct split_set *set;
+};
+
+static void bloom_use(struct cg *g, int svi, const struct split_set *s)
+{
+	for (size_t i = 0; i < g->bloom.n; i++) {
+		const struct cg_bloom_use *u = g->bloom.v[i];
+		if (u->svi == svi && u->set == s)
+			return;
+	}
+	struct cg_bloom_use *u = ARENA_NEW(g->a, struct cg_bloom_use);
+	u->svi = svi;
+	u->set = s;
+	vec_push(g->a, &g->bloom, u);
+}
 
 #define CG_NATOMS 256 /* FC_NATOMS in fc_probe.bpf.h */
 
@@ -482,40 +508,148 @@ uint64_t cg_hash(const char *s, size_t n)
 	return h;
 }
 
+/* ---- the bloom filter in front of the set maps ---- */
+
+/*
+ * Most strings an event carries are in no set, and a map lookup (the key
+ * built, hashed, compared) costs more than the rest of a check. So a
+ * bloom filter of FC_BLOOM_BITS bits in .rodata answers first, from a
+ * hash of a few of the string's bytes and its view (fd.name, proc.name,
+ * ...) and kind:
+ *
+ *   in          the length and the first, middle and last bytes
+ *   startswith  the first k bytes, k = the shortest member (<= 8) of the
+ *               startswith sets checked on that view; a string shorter
+ *               than k has no member as a prefix
+ *   endswith    the last k bytes, the same way
+ *
+ * A clear bit proves that no set of the kind checked on the view holds
+ * the string, so every such check is FALSE without a lookup; a set bit
+ * sends it to the map. The hash (FNV-1a over the bytes, seeded with view
+ * and kind) is fc_bloom__hash in fc_probe.bpf.h.
+ */
+#define CG_BLOOM_BITS 16384
+#define CG_BLOOM_KMAX 8
+
+static uint32_t bloom_seed(int svi, enum kx_match kind)
+{
+	uint32_t kn = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
+	return (2166136261u ^ (uint32_t)(svi * 4 + (int)kn)) * 16777619u;
+}
+
+static uint32_t bloom_byte(uint32_t h, unsigned char b)
+{
+	return (h ^ b) * 16777619u;
+}
+
+/* k for a startswith/endswith view: its sets' shortest member, <= 8. */
+static unsigned bloom_k(const struct cg *g, int svi, enum kx_match kind)
+{
+	unsigned k = CG_BLOOM_KMAX;
+	for (size_t i = 0; i < g->bloom.n; i++) {
+		const struct cg_bloom_use *u = g->bloom.v[i];
+		if (u->svi != svi || u->set->match != kind)
+			continue;
+		for (unsigned m = 0; m < u->set->nstrs; m++) {
+			size_t n = strlen(u->set->strs[m]);
+			if (n < k)
+				k = (unsigned)n;
+		}
+	}
+	return k;
+}
+
+static void emit_bloom(struct cg *g, struct strbuf *out)
+{
+	uint64_t bits[CG_BLOOM_BITS / 64] = { 0 };
+	unsigned char k[CG_NSV][3] = { { 0 } };
+
+	for (size_t i = 0; i < g->bloom.n; i++) {
+		const struct cg_bloom_use *u = g->bloom.v[i];
+		enum kx_match kind = u->set->match;
+		unsigned kk = kind == KM_STR_IN ? 0 : bloom_k(g, u->svi, kind);
+		int ki = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
+		k[u->svi][ki] = (unsigned char)(kind == KM_STR_IN ? 1 : kk);
+		if (kind != KM_STR_IN && !kk)
+			continue; /* an empty member: every string passes */
+		for (unsigned m = 0; m < u->set->nstrs; m++) {
+			const unsigned char *p = (const unsigned char *)u->set->strs[m];
+			size_t n = strlen(u->set->strs[m]);
+			uint32_t h = bloom_seed(u->svi, kind);
+			if (kind == KM_STR_IN) {
+				h = bloom_byte(h, (unsigned char)(n > 255 ? 255 : n));
+				if (n)
+					h = bloom_byte(bloom_byte(bloom_byte(h, p[0]), p[n / 2]),
+						       p[n - 1]);
+			} else {
+				size_t at = kind == KM_STR_PREFIX ? 0 : n - kk;
+				for (unsigned j = 0; j < kk; j++)
+					h = bloom_byte(h, p[at + j]);
+			}
+			h &= CG_BLOOM_BITS - 1;
+			bits[h / 64] |= 1ull << (h % 64);
+		}
+	}
+	sb_printf(out, "/* the bloom filter in front of the set maps (codegen.c: emit_bloom) */\n");
+	sb_printf(out, "#define FC_BLOOM_BITS %d\n", CG_BLOOM_BITS);
+	sb_puts(out, "const unsigned long long fc_bloom[FC_BLOOM_BITS / 64] = {");
+	for (size_t i = 0; i < CG_BLOOM_BITS / 64; i++)
+		if (bits[i])
+			sb_printf(out, "\n\t[%zu] = 0x%016" PRIx64 "ull,", i, bits[i]);
+	sb_puts(out, "\n};\n");
+	sb_puts(out, "/* per string view: has in-sets; k of its startswith, endswith sets */\n");
+	sb_printf(out, "const unsigned char fc_bloom_k[%d][4] = {", CG_NSV);
+	for (int v = 0; v < CG_NSV; v++)
+		if (k[v][0] || k[v][1] || k[v][2])
+			sb_printf(out, "\n\t[%d] = { %u, %u, %u },", v, k[v][0], k[v][1], k[v][2]);
+	sb_puts(out, "\n};\n");
+}
+
 /* ---- checks ---- */
 
-/* The string view (FC_SV_*) of a string field, NULL if none here. */
-static const char *str_view(struct cg *g, const struct cg_sc *sc, const struct kexpr *k)
+/* The string view (FC_SV_*) of a string field, -1 if none here. */
+static int str_view(const struct cg_sc *sc, const struct kexpr *k)
 {
 	switch (k->kfield) {
 	case KF_PROC_NAME:
-		return "FC_SV_COMM";
+		return CG_SV_COMM;
 	case KF_PROC_PNAME:
-		return "FC_SV_ANAME1";
+		return CG_SV_ANAME1;
 	case KF_PROC_ANAME: {
 		long n = k->arg ? strtol(k->arg, NULL, 10) : -1;
 		if (n == 0)
-			return "FC_SV_COMM";
+			return CG_SV_COMM;
 		if (n < 1 || n > FC_MAX_ANCESTORS)
-			return NULL;
-		return arena_printf(g->a, "FC_SV_ANAME%ld", n);
+			return -1;
+		return CG_SV_ANAME1 + (int)n - 1;
 	}
 	case KF_FD_NAME:
-		return "FC_SV_FDNAME";
+		return CG_SV_FDNAME;
 	case KF_FD_DIRECTORY:
-		return "FC_SV_FDDIR";
+		return CG_SV_FDDIR;
 	case KF_FD_FILENAME:
-		return "FC_SV_FDFILE";
+		return CG_SV_FDFILE;
 	case KF_EVT_ARG: {
 		const char *t;
 		int i = param_index(sc, k->arg, &t);
 		if (i < 0 || !type_is_str(t))
-			return NULL;
-		return arena_printf(g->a, "FC_SV_PARAM0 + %d", i);
+			return -1;
+		return CG_SV_PARAM0 + i;
 	}
 	default:
-		return NULL;
+		return -1;
 	}
+}
+
+/* A string view's name in the generated C. */
+static const char *sv_name(struct cg *g, int svi)
+{
+	static const char *const fixed[] = { "FC_SV_FDNAME", "FC_SV_FDDIR", "FC_SV_FDFILE",
+					     "FC_SV_COMM", "FC_SV_ANAME1", "FC_SV_ANAME2",
+					     "FC_SV_ANAME3", "FC_SV_ANAME4" };
+	if (svi >= CG_SV_PARAM0)
+		return arena_printf(g->a, "FC_SV_PARAM0 + %d", svi - CG_SV_PARAM0);
+	return fixed[svi];
 }
 
 /* A numeric field as a C expression with its known-ness, or false. */
@@ -713,8 +847,10 @@ int cg_param(const char *scname, const char *name, bool *is_str, bool *is_num)
 }
 
 /* Append a string check on view sv; false if not expressible. */
-static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struct strbuf *b)
+static bool str_check(struct cg *g, const struct kexpr *k, int svi, struct strbuf *b)
 {
+	const char *sv = sv_name(g, svi);
+
 	switch (k->match) {
 	case KM_EXISTS:
 		sb_printf(b, "fc_str__exists(c, %s)", sv);
@@ -754,6 +890,7 @@ static bool str_check(struct cg *g, const struct kexpr *k, const char *sv, struc
 		const char *fn = k->match == KM_STR_IN ? "in" : k->match == KM_STR_PREFIX ? "prefix"
 											  : "suffix";
 		sb_printf(b, "fc_str__%s(c, %s, %d)", fn, sv, set_bit(g->sr, s));
+		bloom_use(g, svi, s);
 		return true;
 	}
 	case KM_STR_CONTAINS:
@@ -791,7 +928,8 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		       struct strbuf *b)
 {
 	size_t mark = b->len;
-	const char *val, *known, *sv;
+	const char *val, *known;
+	int svi;
 	bool is_dup = !strcmp(sc->name, "dup") || !strcmp(sc->name, "dup2") ||
 		      !strcmp(sc->name, "dup3");
 	bool is_open = !strcmp(sc->name, "open") || !strcmp(sc->name, "openat") ||
@@ -903,8 +1041,8 @@ static void check_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr 
 		sb_putc(b, ')');
 		return;
 	}
-	sv = str_view(g, sc, k);
-	if (sv && str_check(g, k, sv, b))
+	svi = str_view(sc, k);
+	if (svi >= 0 && str_check(g, k, svi, b))
 		return;
 	b->len = mark;
 maybe:
@@ -1052,12 +1190,16 @@ struct cg_seen {
 	unsigned n;
 };
 
-/* Run-time cost: a set lookup is made once per field and kind per event,
- * so only the first of a subtree's checks on the same field and kind is
- * charged for it. */
-static unsigned cost_of(const struct kexpr *k, struct cg_seen *seen)
+static double p_true(const struct kexpr *k);
+
+/* Expected run-time cost. An and/or evaluates an operand only while the
+ * ones before it leave the verdict open (their kids are already in
+ * order: fold works bottom-up). A set check costs a bloom test, and a
+ * lookup once per field and kind per event, so only the first of a
+ * subtree's checks on the same field and kind is charged for it. */
+static double cost_of(const struct kexpr *k, struct cg_seen *seen)
 {
-	unsigned c = 0;
+	double c = 0, reach = 1;
 
 	switch (k->kind) {
 	case KX_TRUE:
@@ -1068,8 +1210,11 @@ static unsigned cost_of(const struct kexpr *k, struct cg_seen *seen)
 		return cost_of(k->kids[0], seen);
 	case KX_AND:
 	case KX_OR:
-		for (unsigned i = 0; i < k->nkids; i++)
-			c += cost_of(k->kids[i], seen);
+		for (unsigned i = 0; i < k->nkids; i++) {
+			double p = p_true(k->kids[i]);
+			c += reach * cost_of(k->kids[i], seen);
+			reach *= k->kind == KX_AND ? p : 1 - p;
+		}
 		return c;
 	case KX_CHECK:
 		break;
@@ -1084,14 +1229,14 @@ static unsigned cost_of(const struct kexpr *k, struct cg_seen *seen)
 	case KM_STR_IN:
 	case KM_STR_PREFIX:
 	case KM_STR_SUFFIX:
-		c = 8;
+		c = 4;
 		for (unsigned i = 0; i < seen->n; i++) {
 			const struct kexpr *o = seen->v[i];
 			if (o->kfield == k->kfield && o->match == k->match &&
 			    !strcmp(o->arg ? o->arg : "", k->arg ? k->arg : ""))
 				c = 1;
 		}
-		if (c == 8 && seen->n < 16)
+		if (c == 4 && seen->n < 16)
 			seen->v[seen->n++] = k;
 		break;
 	case KM_STR_EQ:
@@ -1102,11 +1247,11 @@ static unsigned cost_of(const struct kexpr *k, struct cg_seen *seen)
 		break;
 	}
 	if (field_of_task(k->kfield))
-		c += 2; /* the task's values, read once per event */
+		c += 6; /* the task's values, read once per event */
 	return c;
 }
 
-static unsigned cost(const struct kexpr *k)
+static double cost(const struct kexpr *k)
 {
 	struct cg_seen seen = { .n = 0 };
 	return cost_of(k, &seen);
@@ -1544,6 +1689,7 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 		sb_printf(out, "#define FC_NSTR_%s %u\n", kinds[k].name, nstrs ? nstrs : 1);
 	}
 	sb_printf(out, "#define FC_SET_WORDS %u\n", set_words(sr));
+	emit_bloom(&g, out);
 	sb_printf(out, "/* %u memoised checks (FC_ATOM) */\n", g.natoms);
 	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 
