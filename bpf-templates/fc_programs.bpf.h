@@ -180,15 +180,17 @@ FC_LATE_NONE(finit_module)
 
 /*=============================== ARGUMENTS ===========================*/
 
+/* The saved user registers: tp_btf's first argument is a BTF pointer,
+ * so these are plain loads (CO-RE relocated), not helper calls. */
 static __always_inline unsigned long fc_regs__arg(struct pt_regs *regs, int n)
 {
 	switch (n) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	default: return BPF_CORE_READ(regs, r9);
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
 	}
 }
 
@@ -1196,15 +1198,15 @@ int fc_sys_exit(__u64 *ctx)
 	long nr;
 	int sc;
 
-	nr = BPF_CORE_READ(regs, orig_ax);
+	nr = regs->orig_ax; /* a BTF pointer: a plain load */
 	sc = fc_sc__of_nr(nr);
 	if (sc < 0 || sc >= FC_SC__COUNT)
 		return 0;
 	if (!fc_interesting[sc])
 		return 0;
 	/* ia32 syscalls have other numbers: not dispatched (a known gap) */
-	t = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
+	t = bpf_get_current_task_btf();
+	if (t->thread_info.status & TS_COMPAT)
 		return 0;
 	bpf_tail_call(ctx, &fc_tail, sc);
 	return 0;

@@ -1283,6 +1283,27 @@ static double p_true(const struct kexpr *k)
 	case KX_CHECK:
 		break;
 	}
+	switch (k->kfield) {
+	case KF_FD_TYPECHAR:
+	case KF_FD_TYPE:
+		return 0.9; /* opens are mostly of files */
+	case KF_EVT_IS_OPEN_READ:
+	case KF_EVT_IS_OPEN_WRITE: {
+		/* most opens read */
+		double r = k->kfield == KF_EVT_IS_OPEN_READ ? 0.8 : 0.3;
+		int want = split_bool_want(k);
+		return want < 0 ? 0.5 : want ? r : 1 - r;
+	}
+	case KF_EVT_RAWRES:
+		/* most calls succeed */
+		if (k->match == KM_NUM_GE || k->match == KM_NUM_GT)
+			return 0.9;
+		if (k->match == KM_NUM_LT || k->match == KM_NUM_LE)
+			return 0.1;
+		break;
+	default:
+		break;
+	}
 	switch (k->match) {
 	case KM_STR_EQ:
 	case KM_STR_IN:
@@ -1411,6 +1432,7 @@ static void put_rule_comment(struct strbuf *b, const struct split_rule *sr, int 
 struct cg_use {
 	int konst;     /* KX_TRUE / KX_FALSE / KX_MAYBE, or -1: call fn */
 	unsigned fn;   /* index into cg_rule_fns.v */
+	const struct kexpr *k; /* the folded kernel part (konst < 0) */
 };
 
 struct cg_fn {
@@ -1453,6 +1475,7 @@ static void plan_rules(struct cg *g, struct cg_use *uses, struct vec *fns)
 			emit_expr(g, sc, k, "v", 1);
 			g->out = out;
 			u->konst = -1;
+			u->k = k;
 			size_t f;
 			for (f = first; f < fns->n; f++) {
 				struct cg_fn *fn = fns->v[f];
@@ -1508,13 +1531,155 @@ static void emit_rule_fn(struct cg *g, const struct cg_fn *fn)
 	sb_putc(b, '\n');
 }
 
+/*
+ * Gates. Most rules of a syscall start with the same cheap checks (an
+ * open for writing, a successful result), and most events fail them. A
+ * rule whose kernel part is an and of checks is FALSE when any of them
+ * is, so the filter tests such a shared check once and calls the rules
+ * that need it only when it is not FALSE: for a read-only open, one test
+ * instead of a dozen rule calls.
+ */
+struct cg_rule_ref {
+	const struct split_rule *sr;
+	const struct cg_use *u;
+};
+
+/* The checks k is an and of, through nested ands (up to max). */
+static unsigned and_leaves(const struct kexpr *k, const struct kexpr **out, unsigned n,
+			   unsigned max)
+{
+	if (k->kind == KX_AND) {
+		for (unsigned i = 0; i < k->nkids; i++)
+			n = and_leaves(k->kids[i], out, n, max);
+		return n;
+	}
+	if (k->kind == KX_CHECK && n < max)
+		out[n++] = k;
+	return n;
+}
+
+/* The C text of check x if a gate may test it (a cheap check, not a
+ * string lookup), else NULL. */
+static const char *gate_text(struct cg *g, const struct cg_sc *sc, const struct kexpr *x)
+{
+	if (cost(x) > 2 || p_true(x) > 0.6)
+		return NULL;
+	struct strbuf e = { 0 };
+	check_expr(g, sc, x, &e);
+	const char *t = arena_strdup(g->a, sb_str(&e));
+	sb_free(&e);
+	if (!strcmp(t, "FC_TRUE") || !strcmp(t, "FC_FALSE") || !strcmp(t, "FC_MAYBE"))
+		return NULL;
+	return t;
+}
+
+#define CG_LEAVES 64
+
+static bool rule_has_gate(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			  const char *gate)
+{
+	const struct kexpr *lv[CG_LEAVES];
+	unsigned n = and_leaves(k, lv, 0, CG_LEAVES);
+	for (unsigned i = 0; i < n; i++) {
+		const char *t = gate_text(g, sc, lv[i]);
+		if (t && !strcmp(t, gate))
+			return true;
+	}
+	return false;
+}
+
+static void emit_rule_call(struct cg *g, const struct cg_rule_ref *r, const struct vec *fns,
+			   int ind)
+{
+	struct strbuf *b = g->out;
+
+	put_rule_comment(b, r->sr, ind);
+	put_ind(b, ind);
+	sb_printf(b, "if (fc_rule_enabled[%u])\n", r->sr->index);
+	put_ind(b, ind + 1);
+	sb_printf(b, "pass |= fc_rule__pass(c, %u, ", r->sr->index);
+	if (r->u->konst >= 0)
+		sb_puts(b, const_name(r->u->konst));
+	else
+		sb_printf(b, "%s(c)", ((const struct cg_fn *)fns->v[r->u->fn])->name);
+	sb_puts(b, ");\n");
+}
+
+/* Emit the calls of rules[0..n), grouped under gates (depth levels);
+ * used: the gates already tested around them. */
+static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref *rules, size_t n,
+		       const struct vec *fns, int ind, int depth, const char **used, int nused)
+{
+	struct strbuf *b = g->out;
+
+	while (n) {
+		/* the gate that spares most rule calls: shared by at least 3
+		 * rules, by how many and how often it is FALSE */
+		const char *best = NULL;
+		double best_score = 0;
+		for (size_t i = 0; i < n && depth > 0; i++) {
+			const struct kexpr *lv[CG_LEAVES];
+			if (rules[i].u->konst >= 0)
+				continue;
+			unsigned nk = and_leaves(rules[i].u->k, lv, 0, CG_LEAVES);
+			for (unsigned j = 0; j < nk; j++) {
+				const char *t = gate_text(g, sc, lv[j]);
+				bool seen = false;
+				for (int q = 0; q < nused && t; q++)
+					seen |= !strcmp(used[q], t);
+				if (!t || seen)
+					continue;
+				size_t cnt = 0;
+				for (size_t r = 0; r < n; r++)
+					cnt += rules[r].u->konst < 0 &&
+					       rule_has_gate(g, sc, rules[r].u->k, t);
+				double score = (double)cnt * (1 - p_true(lv[j]));
+				if (cnt >= 3 && score > best_score) {
+					best = t;
+					best_score = score;
+				}
+			}
+		}
+		if (!best) {
+			for (size_t i = 0; i < n; i++)
+				emit_rule_call(g, &rules[i], fns, ind);
+			return;
+		}
+		/* the rules with the gate first, in their order */
+		size_t in = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (rules[i].u->konst < 0 && rule_has_gate(g, sc, rules[i].u->k, best)) {
+				struct cg_rule_ref t = rules[i];
+				memmove(&rules[in + 1], &rules[in], (i - in) * sizeof(*rules));
+				rules[in++] = t;
+			}
+		}
+		char *gv = arena_printf(g->a, "g%u", g->tmp++);
+		put_ind(b, ind);
+		sb_printf(b, "/* %zu rules need: */\n", in);
+		put_ind(b, ind);
+		sb_printf(b, "int %s = fc_tri__seal(c, %s);\n", gv, best);
+		put_ind(b, ind);
+		sb_printf(b, "if (%s != FC_FALSE) {\n", gv);
+		const char **u2 = ARENA_NEWN(g->a, const char *, (size_t)nused + 1);
+		memcpy(u2, used, sizeof(*used) * (size_t)nused);
+		u2[nused] = best;
+		emit_gated(g, sc, rules, in, fns, ind + 1, depth - 1, u2, nused + 1);
+		put_ind(b, ind);
+		sb_puts(b, "}\n");
+		rules += in;
+		n -= in;
+	}
+}
+
 static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_use *uses,
 			const struct vec *fns)
 {
 	struct strbuf *b = g->out;
 	size_t s = (size_t)(sc - cg_scs);
 	int evi = fields_evtname_index(sc->name);
-	unsigned nr = 0;
+	struct cg_rule_ref *rules = ARENA_NEWN(g->a, struct cg_rule_ref, g->sr->rules.n + 1);
+	size_t nr = 0;
 
 	sb_printf(b, "/* %s: event %d", sc->name, sc->ppme);
 	if (sc->flags & FC_SCF_ALWAYS)
@@ -1527,19 +1692,13 @@ static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_us
 		sb_puts(b, "#ifdef FC_TEST_HARNESS\n");
 	for (size_t i = 0; i < g->sr->rules.n; i++) {
 		const struct split_rule *sr = g->sr->rules.v[i];
-		const struct cg_use *u = &uses[i * CG_NSC + s];
 		if (!rule_has_evt(sr->rule, evi))
 			continue;
-		nr++;
-		put_rule_comment(b, sr, 1);
-		sb_printf(b, "\tif (fc_rule_enabled[%u])\n\t\tpass |= fc_rule__pass(c, %u, ", sr->index,
-			  sr->index);
-		if (u->konst >= 0)
-			sb_puts(b, const_name(u->konst));
-		else
-			sb_printf(b, "%s(c)", ((const struct cg_fn *)fns->v[u->fn])->name);
-		sb_puts(b, ");\n");
+		rules[nr].sr = sr;
+		rules[nr++].u = &uses[i * CG_NSC + s];
 	}
+	g->tmp = 0;
+	emit_gated(g, sc, rules, nr, fns, 1, 2, NULL, 0);
 	if (!nr)
 		sb_puts(b, "\t/* no rule for this event type */\n");
 	if (sc->flags & FC_SCF_ALWAYS)
