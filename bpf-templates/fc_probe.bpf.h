@@ -502,46 +502,42 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 kind)
 /*
  * The bloom filter in front of the maps (codegen.c: emit_bloom, which
  * hashes the members the same way): false proves that no set of kind
- * checked on view svi holds the field's string.
+ * checked on view svi holds the field's string. The bytes hashed, as a
+ * little-endian u64 v: in: length, first, middle and last bytes;
+ * startswith/endswith: the first/last k bytes.
  */
-static __always_inline __u32 fc_bloom__byte(__u32 h, __u8 b)
+static __always_inline __u32 fc_bloom__bit(__u64 v, __u32 svi, __u32 kind)
 {
-	return (h ^ b) * 16777619u;
+	__u64 x = v * 0x9E3779B97F4A7C15ULL + (__u64)(((svi & (FC_NSV - 1)) << 2) | (kind & 3)) *
+						     0xC2B2AE3D27D4EB4FULL;
+
+	x ^= x >> 29;
+	return (__u32)((x * 0xBF58476D1CE4E5B9ULL) >> (64 - FC_BLOOM_LOG2));
 }
 
-FC_GLOBAL int fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
+static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
-	struct fc_sv *sv;
-	__u32 h, k, at, len;
+	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
+	__u32 k, len = sv->len, h;
+	__u64 v;
 
-	if (!c)
-		return 1;
-	sv = &c->sv[svi & (FC_NSV - 1)];
-	if (sv->len < 0)
-		return 1;
-	len = sv->len;
-	h = (2166136261u ^ (((svi & (FC_NSV - 1)) << 2) | (kind & 3))) * 16777619u;
 	if (kind == FC_KEY_IN) {
-		h = fc_bloom__byte(h, len > 255 ? 255 : len);
-		if (len) {
-			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off));
-			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + len / 2));
-			h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + len - 1));
-		}
+		v = len > 255 ? 255 : len;
+		if (len)
+			v |= (__u64)fc_byte(c, sv->slot, sv->off) << 8 |
+			     (__u64)fc_byte(c, sv->slot, sv->off + (len >> 1)) << 16 |
+			     (__u64)fc_byte(c, sv->slot, sv->off + len - 1) << 24;
 	} else {
 		k = fc_bloom_k[svi & (FC_NSV - 1)][kind & 3];
 		if (!k)
-			return 1; /* a member is empty: any string may match */
+			return true; /* a member is empty: any string may match */
 		if (len < k)
-			return 0; /* shorter than every member */
-		at = kind == FC_KEY_PREFIX ? 0 : len - k;
-#pragma unroll
-		for (int i = 0; i < 8; i++)
-			if (i < k)
-				h = fc_bloom__byte(h, fc_byte(c, sv->slot, sv->off + at + i));
+			return false; /* shorter than every member */
+		v = fc_low_bytes(fc_word(c, sv->slot, sv->off + (kind == FC_KEY_PREFIX ? 0 : len - k)),
+				 k);
 	}
-	h &= FC_BLOOM_BITS - 1;
-	return (fc_bloom[h >> 6] >> (h & 63)) & 1;
+	h = fc_bloom__bit(v, svi, kind);
+	return (fc_bloom[(h >> 6) & (FC_BLOOM_BITS / 64 - 1)] >> (h & 63)) & 1;
 }
 
 /* Look the field up in kind's map and keep the bitmap in c->mbits. */
@@ -893,9 +889,15 @@ FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np
 	c->omode = 0;
 	c->have = 0;
 	*(__u16 *)&c->evt[20] = ppme;
+	/* the views a check may read: the fixed ones and the params' */
 #pragma unroll
-	for (int i = 0; i < FC_NSV; i++)
+	for (int i = 0; i < FC_SV_PARAM0; i++)
 		c->sv[i].len = -1;
+	for (__u32 i = 0; i < FC_MAXP; i++) {
+		if (i >= np)
+			break;
+		c->sv[FC_SV_PARAM0 + i].len = -1;
+	}
 #pragma unroll
 	for (int i = 0; i < FC_RULE_WORDS; i++)
 		c->rules[i] = 0;

@@ -525,21 +525,21 @@ uint64_t cg_hash(const char *s, size_t n)
  *
  * A clear bit proves that no set of the kind checked on the view holds
  * the string, so every such check is FALSE without a lookup; a set bit
- * sends it to the map. The hash (FNV-1a over the bytes, seeded with view
- * and kind) is fc_bloom__hash in fc_probe.bpf.h.
+ * sends it to the map. The hash of the bytes (a u64, mixed with view and
+ * kind) is fc_bloom__bit in fc_probe.bpf.h.
  */
-#define CG_BLOOM_BITS 16384
+#define CG_BLOOM_LOG2 14
+#define CG_BLOOM_BITS (1 << CG_BLOOM_LOG2)
 #define CG_BLOOM_KMAX 8
 
-static uint32_t bloom_seed(int svi, enum kx_match kind)
+/* fc_bloom__bit in fc_probe.bpf.h: the bit of the hashed bytes v. */
+static uint32_t bloom_bit(uint64_t v, int svi, enum kx_match kind)
 {
-	uint32_t kn = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
-	return (2166136261u ^ (uint32_t)(svi * 4 + (int)kn)) * 16777619u;
-}
+	uint64_t kn = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
+	uint64_t x = v * 0x9E3779B97F4A7C15ULL + ((uint64_t)svi << 2 | kn) * 0xC2B2AE3D27D4EB4FULL;
 
-static uint32_t bloom_byte(uint32_t h, unsigned char b)
-{
-	return (h ^ b) * 16777619u;
+	x ^= x >> 29;
+	return (uint32_t)((x * 0xBF58476D1CE4E5B9ULL) >> (64 - CG_BLOOM_LOG2));
 }
 
 /* k for a startswith/endswith view: its sets' shortest member, <= 8. */
@@ -575,23 +575,24 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 		for (unsigned m = 0; m < u->set->nstrs; m++) {
 			const unsigned char *p = (const unsigned char *)u->set->strs[m];
 			size_t n = strlen(u->set->strs[m]);
-			uint32_t h = bloom_seed(u->svi, kind);
+			uint64_t v = 0;
 			if (kind == KM_STR_IN) {
-				h = bloom_byte(h, (unsigned char)(n > 255 ? 255 : n));
+				v = n > 255 ? 255 : n;
 				if (n)
-					h = bloom_byte(bloom_byte(bloom_byte(h, p[0]), p[n / 2]),
-						       p[n - 1]);
+					v |= (uint64_t)p[0] << 8 | (uint64_t)p[n >> 1] << 16 |
+					     (uint64_t)p[n - 1] << 24;
 			} else {
 				size_t at = kind == KM_STR_PREFIX ? 0 : n - kk;
 				for (unsigned j = 0; j < kk; j++)
-					h = bloom_byte(h, p[at + j]);
+					v |= (uint64_t)p[at + j] << (8 * j);
 			}
-			h &= CG_BLOOM_BITS - 1;
+			uint32_t h = bloom_bit(v, u->svi, kind);
 			bits[h / 64] |= 1ull << (h % 64);
 		}
 	}
 	sb_printf(out, "/* the bloom filter in front of the set maps (codegen.c: emit_bloom) */\n");
-	sb_printf(out, "#define FC_BLOOM_BITS %d\n", CG_BLOOM_BITS);
+	sb_printf(out, "#define FC_BLOOM_LOG2 %d\n", CG_BLOOM_LOG2);
+	sb_puts(out, "#define FC_BLOOM_BITS (1 << FC_BLOOM_LOG2)\n");
 	sb_puts(out, "const unsigned long long fc_bloom[FC_BLOOM_BITS / 64] = {");
 	for (size_t i = 0; i < CG_BLOOM_BITS / 64; i++)
 		if (bits[i])
