@@ -680,35 +680,50 @@ static __always_inline __u32 fc_swar__first(__u64 m)
 	return d;
 }
 
-/*
- * One step of a contains scan from l->pos: one 8-byte word of the
- * string, tested in one go (SWAR) for the literal's first two bytes at
- * each of its first 7 positions (the first byte at 8, for a one-byte
- * literal); the rest of the literal is compared only where they match.
- */
-static long fc_contains__step(__u32 k, void *data)
+/* Candidates among the positions p.. of one word: the lanes where the
+ * literal's first two bytes (its byte, if one long) start. */
+static __always_inline __u64 fc_contains__lanes(struct fc_loop *l, __u32 p)
 {
-	struct fc_loop *l = data;
-	struct fc_scratch *c = l->c;
-	__u32 p = l->pos, at, j;
-	__u64 w, m;
+	__u64 w = fc_word(l->c, l->slot, l->off + p), m;
 
-	if (p + l->n > l->len)
-		return 1;
-	w = fc_word(c, l->slot, l->off + p);
 	if (l->icase)
 		w = fc_swar__lower(w);
 	m = w ^ ((__u8)fc_lit__byte(l->lit) * FC_ONES);
 	if (l->n > 1)
 		m |= (w >> 8) ^ ((__u8)fc_lit__byte(l->lit + 1) * FC_ONES);
-	m = fc_swar__zero(m);
+	return fc_swar__zero(m);
+}
+
+/*
+ * One step of a contains scan from l->pos: up to four 8-byte words of
+ * the string, each tested in one go (SWAR) for the literal's first two
+ * bytes at its first 7 positions (the first byte at 8, for a one-byte
+ * literal); the rest of the literal is compared only at the first place
+ * they match.
+ */
+static long fc_contains__step(__u32 k, void *data)
+{
+	struct fc_loop *l = data;
+	struct fc_scratch *c = l->c;
+	__u32 p = l->pos, span = l->n > 1 ? 7 : 8, at = 0, j;
+	__u64 m = 0;
+
+#pragma unroll
+	for (int q = 0; q < 4; q++) {
+		if (p + l->n > l->len)
+			return 1;
+		m = fc_contains__lanes(l, p);
+		if (m)
+			break;
+		p += span;
+	}
 	if (!m) {
-		l->pos = p + (l->n > 1 ? 7 : 8);
+		l->pos = p;
 		return 0;
 	}
 	/* through the scratch slot, where the verifier does not follow the
 	 * value: the compare below is then checked once, not once per way
-	 * fc_swar__first can go (see fc_tri__seal) */
+	 * the search above can end (see fc_tri__seal) */
 	*(volatile __u32 *)&c->cat = p + fc_swar__first(m);
 	at = *(volatile __u32 *)&c->cat;
 	if (at + l->n > l->len)
@@ -1142,14 +1157,15 @@ struct fc_path_scan {
 	char p1, p2; /* the two previous bytes */
 };
 
-/* Bytes [8k, 8k + 8) of the path: one callback per 8 bytes (unrolled). */
+/* Bytes [32k, 32k + 32) of the path: one callback per 32 bytes (unrolled). */
+#define FC_PATH_STEP 32
 static long fc_path__step(__u32 k, void *data)
 {
 	struct fc_path_scan *s = data;
 
 #pragma unroll
-	for (int d = 0; d < 8; d++) {
-		__u32 i = k * 8 + d;
+	for (int d = 0; d < FC_PATH_STEP; d++) {
+		__u32 i = k * FC_PATH_STEP + d;
 		char ch;
 
 		if (i >= s->len)
@@ -1189,7 +1205,7 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
-	bpf_loop(FC_SLOT / 8, fc_path__step, &s, 0);
+	bpf_loop(FC_SLOT / FC_PATH_STEP, fc_path__step, &s, 0);
 	if (s.len > 1 && (s.p1 == '/' || (s.p1 == '.' && s.p2 == '/') ||
 			  (s.p1 == '.' && s.p2 == '.')))
 		s.bad = 1;
