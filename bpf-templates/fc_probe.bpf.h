@@ -236,8 +236,16 @@ static __always_inline __u8 fc_byte(struct fc_scratch *c, __u32 slot, __u32 i)
  * what they do not use). */
 static __always_inline __u64 fc_word(struct fc_scratch *c, __u32 slot, __u32 i)
 {
-	return *(__u64 *)&c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
-					 FC_NSLOTS * FC_SLOT)];
+	__u8 *p = &c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
+				  FC_NSLOTS * FC_SLOT)];
+	__u64 v;
+
+	/* One 8-byte load, at any alignment: clang would split a plain
+	 * dereference of this byte address into eight byte loads. x86 loads
+	 * unaligned words, and the verifier only checks alignment on
+	 * machines that cannot. */
+	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
+	return v;
 }
 
 /* The low n (< 8) bytes of v, the others zero. */
@@ -1154,8 +1162,77 @@ struct fc_path_scan {
 	__u32 slot, len;
 	__u32 last_slash;
 	__u32 bad;
-	char p1, p2; /* the two previous bytes */
+	__u32 pos;     /* fc_path__fast: next position */
+	__u32 suspect; /* fc_path__fast: "//", "/." or ".." seen */
+	char p1, p2;   /* fc_path__step: the two previous bytes */
 };
+
+/* Marks (0x80) exactly the zero bytes of x (no borrow between lanes). */
+static __always_inline __u64 fc_swar__zero_exact(__u64 x)
+{
+	__u64 t = ((x & ~FC_HIGHS) + ~FC_HIGHS) | x;
+
+	return ~t & FC_HIGHS;
+}
+
+/* The byte index of the highest mark of m (m != 0). */
+static __always_inline __u32 fc_swar__last(__u64 m)
+{
+	__u32 d = 0;
+
+	if (m >> 32) {
+		d += 4;
+		m >>= 32;
+	}
+	if (m >> 16) {
+		d += 2;
+		m >>= 16;
+	}
+	if (m >> 8)
+		d += 1;
+	return d;
+}
+
+/* Marks of the lanes below n (n <= 8). */
+static __always_inline __u64 fc_swar__below(__u32 n)
+{
+	return n >= 8 ? FC_HIGHS : FC_HIGHS & ((1ULL << ((n & 7) * 8)) - 1);
+}
+
+/*
+ * The fast path scan, 7 positions per word and four words per callback
+ * (SWAR): the last '/', and whether a "//", "/." or ".." pair occurs,
+ * which only the byte scan below (fc_path__step) judges exactly. Most
+ * paths have none of them, and are done in one or two callbacks.
+ */
+static long fc_path__fast(__u32 k, void *data)
+{
+	struct fc_path_scan *s = data;
+
+#pragma unroll
+	for (int q = 0; q < 4; q++) {
+		__u32 p = s->pos, left;
+		__u64 w, sl, pair;
+
+		if (p >= s->len)
+			return 1;
+		left = s->len - p;
+		w = fc_word(s->c, s->slot, p);
+		sl = fc_swar__zero_exact(w ^ ('/' * FC_ONES)) & fc_swar__below(left < 7 ? left : 7);
+		if (sl)
+			s->last_slash = p + fc_swar__last(sl);
+		/* pairs at lanes 0..6, both bytes inside the string */
+		pair = fc_swar__zero((w ^ ('/' * FC_ONES)) | ((w >> 8) ^ ('/' * FC_ONES))) |
+		       fc_swar__zero((w ^ ('/' * FC_ONES)) | ((w >> 8) ^ ('.' * FC_ONES))) |
+		       fc_swar__zero((w ^ ('.' * FC_ONES)) | ((w >> 8) ^ ('.' * FC_ONES)));
+		if (pair & fc_swar__below(left - 1 < 7 ? left - 1 : 7)) {
+			s->suspect = 1;
+			return 1;
+		}
+		s->pos = p + 7;
+	}
+	return 0;
+}
 
 /* Bytes [32k, 32k + 32) of the path: one callback per 32 bytes (unrolled). */
 #define FC_PATH_STEP 32
@@ -1205,10 +1282,17 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
-	bpf_loop(FC_SLOT / FC_PATH_STEP, fc_path__step, &s, 0);
-	if (s.len > 1 && (s.p1 == '/' || (s.p1 == '.' && s.p2 == '/') ||
-			  (s.p1 == '.' && s.p2 == '.')))
-		s.bad = 1;
+	bpf_loop(FC_SLOT / 28 + 1, fc_path__fast, &s, 0);
+	if (s.suspect) {
+		/* a pair to judge: the exact scan, byte by byte */
+		s.last_slash = 0;
+		bpf_loop(FC_SLOT / FC_PATH_STEP, fc_path__step, &s, 0);
+		if (s.len > 1 && (s.p1 == '/' || (s.p1 == '.' && s.p2 == '/') ||
+				  (s.p1 == '.' && s.p2 == '.')))
+			s.bad = 1;
+	} else if (s.len > 1 && fc_byte(c, sv.slot, s.len - 1) == '/') {
+		s.bad = 1; /* a trailing '/' */
+	}
 	if (s.bad)
 		return 0;
 	c->sv[FC_SV_FDNAME] = sv;

@@ -176,6 +176,24 @@ FC_LATE_NONE(finit_module)
 #define FC_SC(name, nr, ppme, np, flags) FC_TEST_PROG(name)
 #include "fc_syscalls.def"
 
+/* The same as an XDP program, whose BPF_PROG_TEST_RUN repeats it in the
+ * kernel and times it (test_bpf --bench): the filter's cost per event
+ * without syscall or machine noise. */
+struct xdp_md;
+#define FC_BENCH_PROG(name)                                  \
+	SEC("xdp")                                           \
+	int fc_b_##name(struct xdp_md *ctx)                  \
+	{                                                    \
+		struct fc_scratch *c = fc_scratch__get();    \
+		if (!c)                                      \
+			return 2;                            \
+		fc_derive_##name(c);                         \
+		fc_filter_##name(c);                         \
+		return 2; /* XDP_PASS */                     \
+	}
+#define FC_SC(name, nr, ppme, np, flags) FC_BENCH_PROG(name)
+#include "fc_syscalls.def"
+
 #else /* !FC_TEST_HARNESS */
 
 /*=============================== ARGUMENTS ===========================*/

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,9 +203,19 @@ static void put_str(struct layout *l, int slot, int svi, const char *s)
 	memcpy(scratch + l->sv + svi * sizeof(struct sv), &v, sizeof(v));
 }
 
+static int run_n(struct bpf_object *obj, struct layout *l, const char *sc, const struct event *ev,
+		 __u8 *rv, unsigned nrules, unsigned repeat, __u32 *ns);
+
 /* Run fc_t_<sc> on ev; rv[] gets each rule's three-valued result. */
 static int run(struct bpf_object *obj, struct layout *l, const char *sc, const struct event *ev,
 	       __u8 *rv, unsigned nrules)
+{
+	return run_n(obj, l, sc, ev, rv, nrules, 1, NULL);
+}
+
+/* The same, repeat times in the kernel; *ns: the mean time of one run. */
+static int run_n(struct bpf_object *obj, struct layout *l, const char *sc, const struct event *ev,
+		 __u8 *rv, unsigned nrules, unsigned repeat, __u32 *ns)
 {
 	int mfd = bpf_map__fd(bpf_object__find_map_by_name(obj, "fc_scratch"));
 	char pname[64];
@@ -234,13 +245,27 @@ static int run(struct bpf_object *obj, struct layout *l, const char *sc, const s
 	*(__u32 *)(scratch + l->dport) = ev->dport;
 	CHECK(!bpf_map_update_elem(mfd, &zero, scratch, 0), "write scratch");
 
-	snprintf(pname, sizeof(pname), "fc_t_%s", sc);
+	/* fc_t_ (raw_tp) gives the verdict; fc_b_ (XDP, which the kernel can
+	 * repeat and time) the cost */
+	snprintf(pname, sizeof(pname), "fc_%c_%s", repeat > 1 ? 'b' : 't', sc);
 	struct bpf_program *prog = bpf_object__find_program_by_name(obj, pname);
 	__u64 args[2] = { 0 };
+	__u8 pkt[64] = { 0 };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args),
 		    .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
+	if (repeat > 1) {
+		opts.ctx_in = NULL;
+		opts.ctx_size_in = 0;
+		opts.flags = 0;
+		opts.cpu = 0;
+		opts.data_in = pkt;
+		opts.data_size_in = sizeof(pkt);
+		opts.repeat = repeat;
+	}
 	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	CHECK(!err, "test_run %s: %s", pname, strerror(errno));
+	if (ns)
+		*ns = opts.duration;
 	CHECK(!bpf_map_lookup_elem(mfd, &zero, scratch), "read scratch");
 	memcpy(rv, scratch + l->rv, nrules);
 	return opts.retval;
@@ -598,8 +623,99 @@ static void test_smoke(const char *rules)
 	arena_free(&p.a);
 }
 
+/*
+ * test_bpf --bench RULES...: the kernel filter's time per event (field
+ * derivation + the generated filter, BPF_PROG_TEST_RUN of the harness
+ * program, repeated in the kernel, so no syscall or machine noise), for
+ * an openat of a path no rule matches, read-only and for writing. The
+ * benchmark's figure for the filter alone (tests/bench/bench.py).
+ */
+static int bench(int nfiles, char **files)
+{
+	struct probe p = { 0 };
+	struct strbuf all = { 0 };
+	char tmp[] = "/tmp/fc_bench_rules_XXXXXX";
+	int fd = mkstemp(tmp);
+
+	/* one file: the rule files in order (build() takes one) */
+	for (int i = 0; i < nfiles; i++) {
+		FILE *f = fopen(files[i], "r");
+		char buf[65536];
+		size_t n;
+		if (!f) {
+			fprintf(stderr, "test_bpf: %s: %s\n", files[i], strerror(errno));
+			return 2;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			sb_putn(&all, buf, n);
+		sb_putc(&all, '\n');
+		fclose(f);
+	}
+	if (fd < 0 || write(fd, all.s, all.len) != (ssize_t)all.len) {
+		fprintf(stderr, "test_bpf: cannot write %s\n", tmp);
+		return 2;
+	}
+	close(fd);
+	/* the harness reads the scratch slot of CPU 0 */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one)) {
+		fprintf(stderr, "test_bpf: cannot run on CPU 0: %s\n", strerror(errno));
+		return 2;
+	}
+	int rc = build(&p, tmp, true);
+	unlink(tmp);
+	sb_free(&all);
+	if (rc)
+		return 1;
+	struct bpf_object *obj = load(&p);
+	if (!obj)
+		return 1;
+	struct layout l;
+	get_layout(obj, &l);
+	scratch = calloc(1, l.size);
+	__u8 rv[1024];
+	static const struct {
+		const char *what;
+		struct event e;
+	} cases[] = {
+		{ "openat O_RDONLY /tmp/fc_bench_nomatch",
+		  { .comm = "bench_workload", .pcomm = "python3", .a2comm = "bash",
+		    .path = "/tmp/fc_bench_nomatch", .uid = 0, .flags_ppm = 1, .res = 3 } },
+		{ "openat O_WRONLY /tmp/fc_bench_nomatch",
+		  { .comm = "bench_workload", .pcomm = "python3", .a2comm = "bash",
+		    .path = "/tmp/fc_bench_nomatch", .uid = 0, .flags_ppm = 2, .res = 3 } },
+		{ "openat O_RDONLY /usr/lib/x86_64-linux-gnu/libc.so.6",
+		  { .comm = "bash", .pcomm = "sshd", .a2comm = "systemd",
+		    .path = "/usr/lib/x86_64-linux-gnu/libc.so.6", .uid = 1000, .flags_ppm = 1,
+		    .res = 3 } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		__u32 best = ~0u;
+		for (int r = 0; r < 5; r++) {
+			__u32 ns = 0;
+			run_n(obj, &l, "openat", &cases[i].e, rv, p.sr.rules.n, 100000, &ns);
+			best = ns < best ? ns : best;
+		}
+		printf("filter_ns %u  %s\n", best, cases[i].what);
+	}
+	free(scratch);
+	bpf_object__close(obj);
+	unlink(p.obj);
+	arena_free(&p.a);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "--bench")) {
+		if (geteuid() != 0) {
+			printf("SKIP: test_bpf --bench needs root\n");
+			return 77;
+		}
+		return bench(argc - 2, argv + 2);
+	}
 	if (argc != 5) {
 		fprintf(stderr, "usage: test_bpf FALCO_RULES FILTER_RULES SMOKE_RULES STRING_RULES\n");
 		return 2;
