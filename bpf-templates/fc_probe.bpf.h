@@ -64,6 +64,7 @@
 #define FC_RULE_WORDS ((FC_NRULES + 63) / 64)
 #define FC_MAX_CPUS 128		/* default fc_scratch size; the loader sets #CPUs */
 #define FC_MAX_RINGS 64		/* default fc_rings size; the loader sets it */
+#define FC_RING_WAKE (FC_RING_BYTES / 16) /* backlog that wakes the reader */
 
 /* String slots: which slot holds what. */
 enum fc_slot {
@@ -466,9 +467,11 @@ struct fc_loop {
 #define FC_KEY_PREFIX 1
 #define FC_KEY_SUFFIX 2
 
+/* Masked as a whole once more (fc_mask): 6.1's verifier loses the bounds
+ * of an OR of two masked values (see fc_byte). */
 static __always_inline __u32 fc_memo__slot(__u32 svi, __u32 kind)
 {
-	return ((svi & (FC_NSV - 1)) << 2) | (kind & 3);
+	return fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NMEMO);
 }
 
 /* Build the key of the field's string for kind in c->key: FC_TRUE when
@@ -536,7 +539,7 @@ static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32
 			     (__u64)fc_byte(c, sv->slot, sv->off + (len >> 1)) << 16 |
 			     (__u64)fc_byte(c, sv->slot, sv->off + len - 1) << 24;
 	} else {
-		k = fc_bloom_k[svi & (FC_NSV - 1)][kind & 3];
+		k = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
 		if (!k)
 			return true; /* a member is empty: any string may match */
 		if (len < k)
@@ -1392,7 +1395,15 @@ FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 	}
 	if (len < FC_HDR_LEN)
 		return 0;
-	if (bpf_ringbuf_output(rb, c->evt, len, 0))
+	/* Wake the reader only once a backlog builds up: a wake-up costs the
+	 * process that made the syscall microseconds (an IPI), more than the
+	 * rest of the event. Below FC_RING_WAKE bytes the reader finds the
+	 * events at its next poll timeout (runtime/main.c, 20 ms), as
+	 * Falco's probe leaves them to its reader's polling. */
+	if (bpf_ringbuf_output(rb, c->evt, len,
+			       bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= FC_RING_WAKE
+				       ? BPF_RB_FORCE_WAKEUP
+				       : BPF_RB_NO_WAKEUP))
 		fc_stat__inc(FC_STAT_RING_FULL);
 	else
 		fc_stat__inc(FC_STAT_SENT);

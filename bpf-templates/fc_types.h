@@ -40,6 +40,13 @@ enum {
 	BPF_ANY = 0,
 };
 
+/* bpf_ringbuf_output() flags, bpf_ringbuf_query() what */
+enum {
+	BPF_RB_NO_WAKEUP = 1ULL << 0,
+	BPF_RB_FORCE_WAKEUP = 1ULL << 1,
+	BPF_RB_AVAIL_DATA = 0,
+};
+
 #define BPF_F_CURRENT_CPU 0xffffffffULL
 
 struct pt_regs {

@@ -598,11 +598,11 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 		if (bits[i])
 			sb_printf(out, "\n\t[%zu] = 0x%016" PRIx64 "ull,", i, bits[i]);
 	sb_puts(out, "\n};\n");
-	sb_puts(out, "/* per string view: has in-sets; k of its startswith, endswith sets */\n");
-	sb_printf(out, "const unsigned char fc_bloom_k[%d][4] = {", CG_NSV);
+	sb_puts(out, "/* [4 * view + kind]: has in-sets; k of its startswith, endswith sets */\n");
+	sb_printf(out, "const unsigned char fc_bloom_k[%d * 4] = {", CG_NSV);
 	for (int v = 0; v < CG_NSV; v++)
 		if (k[v][0] || k[v][1] || k[v][2])
-			sb_printf(out, "\n\t[%d] = { %u, %u, %u },", v, k[v][0], k[v][1], k[v][2]);
+			sb_printf(out, "\n\t[%d] = %u, %u, %u,", 4 * v, k[v][0], k[v][1], k[v][2]);
 	sb_puts(out, "\n};\n");
 }
 

@@ -924,7 +924,9 @@ static int live_run(struct run *run)
 
 	struct stats_tick tick = { mono_s() + run->o.stats_interval, 0, 0 };
 	while (!g_stop) {
-		err = src_poll(run, 100);
+		/* the probe wakes us only for a backlog (fc_evt__submit): a
+		 * trickle of events waits at most this long */
+		err = src_poll(run, 20);
 		if (run->o.stats_interval > 0 && mono_s() >= tick.next) {
 			stats_line(run, &tick);
 			tick.next = mono_s() + run->o.stats_interval;
