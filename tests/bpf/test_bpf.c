@@ -54,7 +54,16 @@ struct probe {
 	char obj[64];
 };
 
+static int build_files(struct probe *p, char **files, int nfiles, bool harness);
+
 static int build(struct probe *p, const char *rules, bool harness)
+{
+	char *one[] = { (char *)rules };
+	return build_files(p, one, 1, harness);
+}
+
+/* Compile rule files (one namespace, in order) into p->obj. */
+static int build_files(struct probe *p, char **files, int nfiles, bool harness)
 {
 	struct diag_ctx d;
 	struct ruleset rs;
@@ -65,11 +74,12 @@ static int build(struct probe *p, const char *rules, bool harness)
 	arena_init(&p->a);
 	diag_init(&d, &p->a);
 	rs_init(&rs, &p->a, &d);
-	if (rs_add_file(&rs, rules))
-		return -1;
+	for (int i = 0; i < nfiles; i++)
+		if (rs_add_file(&rs, files[i]))
+			return -1;
 	rs_compile(&rs);
 	if (d.nerrors) {
-		fprintf(stderr, "%s: %u errors\n", rules, d.nerrors);
+		fprintf(stderr, "%s: %u errors\n", files[0], d.nerrors);
 		return -1;
 	}
 	split_ruleset(&p->a, &rs, &p->sr);
@@ -637,29 +647,7 @@ static void test_smoke(const char *rules)
 static int bench(int nfiles, char **files)
 {
 	struct probe p = { 0 };
-	struct strbuf all = { 0 };
-	char tmp[] = "/tmp/fc_bench_rules_XXXXXX";
-	int fd = mkstemp(tmp);
 
-	/* one file: the rule files in order (build() takes one) */
-	for (int i = 0; i < nfiles; i++) {
-		FILE *f = fopen(files[i], "r");
-		char buf[65536];
-		size_t n;
-		if (!f) {
-			fprintf(stderr, "test_bpf: %s: %s\n", files[i], strerror(errno));
-			return 2;
-		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_putn(&all, buf, n);
-		sb_putc(&all, '\n');
-		fclose(f);
-	}
-	if (fd < 0 || write(fd, all.s, all.len) != (ssize_t)all.len) {
-		fprintf(stderr, "test_bpf: cannot write %s\n", tmp);
-		return 2;
-	}
-	close(fd);
 	/* the harness reads the scratch slot of CPU 0 */
 	cpu_set_t one;
 	CPU_ZERO(&one);
@@ -668,10 +656,7 @@ static int bench(int nfiles, char **files)
 		fprintf(stderr, "test_bpf: cannot run on CPU 0: %s\n", strerror(errno));
 		return 2;
 	}
-	int rc = build(&p, tmp, true);
-	unlink(tmp);
-	sb_free(&all);
-	if (rc)
+	if (build_files(&p, files, nfiles, true))
 		return 1;
 	struct bpf_object *obj = load(&p);
 	if (!obj)
