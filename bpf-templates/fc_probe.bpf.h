@@ -1368,6 +1368,7 @@ FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 	} __attribute__((packed)) *h;
 	__u32 ring = bpf_get_smp_processor_id() / FC_CPUS_PER_RING;
 	void *rb;
+	__u64 avail;
 	__u32 len;
 
 	if (!c)
@@ -1395,13 +1396,15 @@ FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 	}
 	if (len < FC_HDR_LEN)
 		return 0;
-	/* Wake the reader only once a backlog builds up: a wake-up costs the
-	 * process that made the syscall microseconds (an IPI), more than the
-	 * rest of the event. Below FC_RING_WAKE bytes the reader finds the
-	 * events at its next poll timeout (runtime/main.c, 20 ms), as
-	 * Falco's probe leaves them to its reader's polling. */
+	/* Wake the reader once per FC_RING_WAKE bytes of backlog, when this
+	 * event crosses a multiple of it: a wake-up costs the process that
+	 * made the syscall microseconds (an IPI), more than the rest of the
+	 * event, and a reader already behind needs no more of them. A
+	 * trickle waits for the reader's poll timeout (runtime/main.c,
+	 * 20 ms), as Falco's probe leaves its events to polling. */
+	avail = bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA);
 	if (bpf_ringbuf_output(rb, c->evt, len,
-			       bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= FC_RING_WAKE
+			       (avail + len + 8) / FC_RING_WAKE != avail / FC_RING_WAKE
 				       ? BPF_RB_FORCE_WAKEUP
 				       : BPF_RB_NO_WAKEUP))
 		fc_stat__inc(FC_STAT_RING_FULL);

@@ -1663,7 +1663,8 @@ static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref 
 		put_ind(b, ind);
 		sb_printf(b, "if (%s != FC_FALSE) {\n", gv);
 		const char **u2 = ARENA_NEWN(g->a, const char *, (size_t)nused + 1);
-		memcpy(u2, used, sizeof(*used) * (size_t)nused);
+		if (nused)
+			memcpy(u2, used, sizeof(*used) * (size_t)nused);
 		u2[nused] = best;
 		emit_gated(g, sc, rules, in, fns, ind + 1, depth - 1, u2, nused + 1);
 		put_ind(b, ind);
