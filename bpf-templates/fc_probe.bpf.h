@@ -471,6 +471,8 @@ struct fc_loop {
  * of an OR of two masked values (see fc_byte). */
 static __always_inline __u32 fc_memo__slot(__u32 svi, __u32 kind)
 {
+	if (__builtin_constant_p(svi) && __builtin_constant_p(kind))
+		return ((svi & (FC_NSV - 1)) << 2) | (kind & 3); /* a constant: known exactly */
 	return fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NMEMO);
 }
 
@@ -588,19 +590,25 @@ FC_GLOBAL int fc_set__lookup(struct fc_scratch *c, __u32 svi, __u32 kind)
 	return FC_TRUE;
 }
 
-/* field in set `bit` of kind (the set's bit in the kind's bitmaps). */
-static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, __u32 kind, __u32 bit)
+/* Whether any set of kind in word `word` of the bitmaps, mask `mask`,
+ * holds the field: one lookup per field and kind per event, kept. */
+static __always_inline int fc_str__any(struct fc_scratch *c, __u32 svi, __u32 kind, __u32 word,
+				       __u64 mask)
 {
 	__u32 m = fc_memo__slot(svi, kind);
 
-	if (c->sv[svi & (FC_NSV - 1)].len < 0)
-		return FC_MAYBE;
+	/* kept: the field was known, so no need to look at its length */
 	if (!(c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] & (1ULL << (m & 63))) &&
 	    fc_set__lookup(c, svi, kind) != FC_TRUE)
 		return FC_MAYBE;
-	return (c->mbits[m & (FC_NMEMO - 1)][(bit >> 6) & (FC_SET_WORDS - 1)] >> (bit & 63)) & 1
-		       ? FC_TRUE
-		       : FC_FALSE;
+	return (c->mbits[m & (FC_NMEMO - 1)][word & (FC_SET_WORDS - 1)] & mask) ? FC_TRUE
+										  : FC_FALSE;
+}
+
+/* field in set `bit` of kind (the set's bit in the kind's bitmaps). */
+static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, __u32 kind, __u32 bit)
+{
+	return fc_str__any(c, svi, kind, bit >> 6, 1ULL << (bit & 63));
 }
 
 /* field in (set): a member equals the field. */

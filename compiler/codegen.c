@@ -1087,6 +1087,87 @@ static void put_check_comment(struct strbuf *b, const struct kexpr *k)
 	sb_free(&t);
 }
 
+/*
+ * Set checks on one field and kind whose sets' bits share a bitmap word
+ * answer together: "fd.name endswith A or fd.name endswith B or ..." is
+ * one test of the looked-up word against a mask (fc_str__any), not one
+ * check per list. The group key of such a check, or -1.
+ */
+static long set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k)
+{
+	if (k->kind != KX_CHECK ||
+	    (k->match != KM_STR_IN && k->match != KM_STR_PREFIX && k->match != KM_STR_SUFFIX))
+		return -1;
+	const struct split_set *s = k->set_id >= 0 ? split_set_by_id(g->sr, k->set_id) : NULL;
+	int svi = str_view(sc, k), bit = s && s->nstrs ? set_bit(g->sr, s) : -1;
+	if (svi < 0 || bit < 0)
+		return -1;
+	return ((long)svi * 4 + (k->match == KM_STR_IN ? 0 : k->match == KM_STR_PREFIX ? 1 : 2)) *
+		       4096 +
+	       bit / 64;
+}
+
+/* The or of kids[i..] that share kids[i]'s set group, as one check. */
+static void emit_set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k, unsigned i,
+			   const char *dst, int ind)
+{
+	struct strbuf *b = g->out;
+	long grp = set_group(g, sc, k->kids[i]);
+	uint64_t mask = 0;
+	int svi = -1;
+
+	put_ind(b, ind);
+	sb_puts(b, "/* any of:");
+	for (unsigned j = i; j < k->nkids; j++) {
+		const struct kexpr *x = k->kids[j];
+		if (set_group(g, sc, x) != grp)
+			continue;
+		mask |= 1ull << (set_bit(g->sr, split_set_by_id(g->sr, x->set_id)) % 64);
+		svi = str_view(sc, x);
+		bloom_use(g, svi, split_set_by_id(g->sr, x->set_id));
+		sb_putc(b, '\n');
+		put_ind(b, ind);
+		sb_puts(b, " *   ");
+		put_check_comment(b, x);
+	}
+	sb_puts(b, " */\n");
+	const struct kexpr *k0 = k->kids[i];
+	struct strbuf e = { 0 };
+	sb_printf(&e, "fc_str__any(c, %s, FC_KEY_%s, %ld, 0x%" PRIx64 "ull)", sv_name(g, svi),
+		  k0->match == KM_STR_IN ? "IN" : k0->match == KM_STR_PREFIX ? "PREFIX" : "SUFFIX",
+		  grp % 4096, mask);
+	put_ind(b, ind);
+	if (field_of_task(k0->kfield))
+		sb_printf(b, "%s = fc_tri__seal(c, (fc_task__need(c), %s));\n", dst, sb_str(&e));
+	else
+		sb_printf(b, "%s = fc_tri__seal(c, %s);\n", dst, sb_str(&e));
+	sb_free(&e);
+}
+
+/* Whether kids[i] of or-node k joins an earlier kid's set group. */
+static bool in_earlier_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			     unsigned i)
+{
+	long grp = set_group(g, sc, k->kids[i]);
+	if (grp < 0)
+		return false;
+	for (unsigned j = 0; j < i; j++)
+		if (set_group(g, sc, k->kids[j]) == grp)
+			return true;
+	return false;
+}
+
+static bool group_has_more(struct cg *g, const struct cg_sc *sc, const struct kexpr *k, unsigned i)
+{
+	long grp = set_group(g, sc, k->kids[i]);
+	if (grp < 0)
+		return false;
+	for (unsigned j = i + 1; j < k->nkids; j++)
+		if (set_group(g, sc, k->kids[j]) == grp)
+			return true;
+	return false;
+}
+
 /* Emit statements leaving k's tri-value in variable `dst`. */
 static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
 		      const char *dst, int ind)
@@ -1119,14 +1200,22 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 			sb_printf(b, "%s = %s;\n", dst, and ? "FC_TRUE" : "FC_FALSE");
 			return;
 		}
-		emit_expr(g, sc, k->kids[0], dst, ind);
+		if (!and && group_has_more(g, sc, k, 0))
+			emit_set_group(g, sc, k, 0, dst, ind);
+		else
+			emit_expr(g, sc, k->kids[0], dst, ind);
 		for (unsigned i = 1; i < k->nkids; i++) {
+			if (!and && in_earlier_group(g, sc, k, i))
+				continue;
 			char *t = arena_printf(g->a, "t%u", g->tmp++);
 			put_ind(b, ind);
 			sb_printf(b, "if (%s != %s) {\n", dst, and ? "FC_FALSE" : "FC_TRUE");
 			put_ind(b, ind + 1);
 			sb_printf(b, "int %s;\n\n", t);
-			emit_expr(g, sc, k->kids[i], t, ind + 1);
+			if (!and && group_has_more(g, sc, k, i))
+				emit_set_group(g, sc, k, i, t, ind + 1);
+			else
+				emit_expr(g, sc, k->kids[i], t, ind + 1);
 			put_ind(b, ind + 1);
 			sb_printf(b, "%s = fc_tri__seal(c, fc_tri__%s(%s, %s));\n", dst,
 				  and ? "and" : "or", dst, t);

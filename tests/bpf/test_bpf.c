@@ -445,6 +445,12 @@ static int string_ref(unsigned rule, const char *p)
 	case 13: return in_list(slash + 1, files);
 	case 14: return in_list(dir, dirs);
 	case 15: return !has_prefix(p, "/etc");
+	case 16: {
+		static const char *const f16[] = { "group", "q", NULL };
+		return has_suffix(p, ".pem") || has_prefix(p, "/usr/lib/") || has_suffix(p, "id_rsa") ||
+		       in_list(slash + 1, f16) || !strcmp(p, "/etc/shadow") ||
+		       has_prefix(p, "/etc/ssh/") || !in_list(dir, dirs);
+	}
 	}
 	return -1;
 }
