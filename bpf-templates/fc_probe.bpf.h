@@ -128,7 +128,7 @@ struct fc_scratch {
 	__s32 tri;			/* fc_tri__seal() */
 	__u32 have;			/* FC_HAVE_*: lazily computed values present */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
-	/* per-event memo, cleared by fc_memo__reset() at the filter's start */
+	/* per-event memo, cleared by fc_memo__reset() before the fields are derived */
 	__u64 mvalid[FC_NMEMO / 64];	/* bit m: mbits[m] holds (field, kind) m's sets */
 	__u64 mbits[FC_NMEMO][FC_SET_WORDS]; /* bit b: set b of the kind holds the field */
 	__u64 aknown[FC_NATOMS / 64];	/* bit a: aval[a] is atom a's tri-value */
@@ -611,6 +611,27 @@ static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, __u32 ki
 	return fc_str__any(c, svi, kind, bit >> 6, 1ULL << (bit & 63));
 }
 
+/*
+ * A path's views (fd.name, fd.directory, fd.filename) are looked up by
+ * most open rules: their bloom tests run here in one go, when the path
+ * is derived, and each view and kind the bloom filter rules out is kept
+ * as "in no set" without a call per check.
+ */
+static __always_inline void fc_bloom__prefetch(struct fc_scratch *c, __u32 svi)
+{
+#pragma unroll
+	for (__u32 kind = 0; kind < 3; kind++) {
+		__u32 m = fc_memo__slot(svi, kind);
+
+		if (!fc_bloom_k[svi * 4 + kind] || fc_bloom__may(c, svi, kind))
+			continue;
+#pragma unroll
+		for (int w = 0; w < FC_SET_WORDS; w++)
+			c->mbits[m][w] = 0;
+		c->mvalid[m >> 6] |= 1ULL << (m & 63);
+	}
+}
+
 /* field in (set): a member equals the field. */
 static __always_inline int fc_str__in(struct fc_scratch *c, __u32 svi, __u32 bit)
 {
@@ -649,7 +670,8 @@ static __always_inline int fc_atom__put(struct fc_scratch *c, __u32 a, int v)
 #define FC_ATOM(c, a, expr) \
 	(fc_atom__known(c, a) ? (int)(c)->aval[(a) & (FC_NATOMS - 1)] : fc_atom__put(c, a, (expr)))
 
-/* Start of each event's filter: nothing looked up or memoised yet. */
+/* Start of each event, before its fields are derived: nothing looked up
+ * or memoised yet. */
 static __always_inline void fc_memo__reset(struct fc_scratch *c)
 {
 #pragma unroll
@@ -1314,6 +1336,9 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	c->sv[FC_SV_FDFILE].slot = sv.slot;
 	c->sv[FC_SV_FDFILE].off = fc_mask(s.last_slash + 1, FC_SLOT);
 	c->sv[FC_SV_FDFILE].len = sv.len - (s.last_slash + 1);
+	fc_bloom__prefetch(c, FC_SV_FDNAME);
+	fc_bloom__prefetch(c, FC_SV_FDDIR);
+	fc_bloom__prefetch(c, FC_SV_FDFILE);
 	/* O_DIRECTORY opens are directories ('d'); anything else a file is
 	 * all we know without the inode type */
 	if (c->oflags >= 0 && !(c->oflags & (1 << 10)))

@@ -170,6 +170,7 @@ FC_LATE_NONE(finit_module)
 		struct fc_scratch *c = fc_scratch__get();    \
 		if (!c)                                      \
 			return -1;                           \
+		fc_memo__reset(c);                           \
 		fc_derive_##name(c);                         \
 		return fc_filter_##name(c) ? 1 : 0;          \
 	}
@@ -187,6 +188,7 @@ struct xdp_md;
 		struct fc_scratch *c = fc_scratch__get();    \
 		if (!c)                                      \
 			return 2;                            \
+		fc_memo__reset(c);                           \
 		fc_derive_##name(c);                         \
 		fc_filter_##name(c);                         \
 		return 2; /* XDP_PASS */                     \
@@ -1138,6 +1140,7 @@ static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
 			return 0;                                                       \
 		fc_stat__inc(FC_STAT_SEEN);                                             \
 		fc_fill_##name(c, (struct pt_regs *)ctx[0], (long)ctx[1]);              \
+		fc_memo__reset(c);                                                      \
 		fc_derive_##name(c);                                                    \
 		always = always || fc_evt__keeps_state(c);                              \
 		pass = always || fc_filter_##name(c);                                   \

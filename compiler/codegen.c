@@ -1778,7 +1778,6 @@ static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_us
 	sb_puts(b, " */\n");
 	sb_printf(b, "static __always_inline bool fc_filter_%s(struct fc_scratch *c)\n{\n", sc->name);
 	sb_puts(b, "\tbool pass = false;\n\n");
-	sb_puts(b, "\tfc_memo__reset(c); /* nothing looked up or memoised yet */\n\n");
 	if (sc->flags & FC_SCF_ALWAYS)
 		sb_puts(b, "#ifdef FC_TEST_HARNESS\n");
 	for (size_t i = 0; i < g->sr->rules.n; i++) {
