@@ -58,6 +58,7 @@
 #define FC_KEY_MAX 256		/* longest set key (hash and LPM data) */
 #define FC_GLOB_STEPS 65536	/* bpf_loop budget of one glob match */
 #define FC_HAVE_TASK 1		/* c->task and c->tid are filled (fc_task__need) */
+#define FC_NPEND 4		/* string params whose copy waits for the verdict */
 #define FC_NMEMO 512		/* set memo slots: (string view << 2) | kind */
 #define FC_NATOMS 256		/* memoised string checks (contains, glob) */
 #define FC_RULE_BYTES ((FC_NRULES + 7) / 8)
@@ -125,6 +126,10 @@ struct fc_scratch {
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__u32 cat;			/* contains: candidate position (fc_contains__step) */
 	__u32 foff;			/* open family: where the flags param was written */
+	__u32 npend;			/* string params not yet copied into evt (fc_evt__flush) */
+	struct {
+		__u32 pos, src, n;	/* evt offset, str offset, bytes */
+	} pend[FC_NPEND];
 	__s32 tri;			/* fc_tri__seal() */
 	__u32 have;			/* FC_HAVE_*: lazily computed values present */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
@@ -944,6 +949,7 @@ FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np
 	c->oflags = -1;
 	c->omode = 0;
 	c->have = 0;
+	c->npend = 0;
 	*(__u16 *)&c->evt[20] = ppme;
 	/* the views a check may read: the fixed ones and the params' */
 #pragma unroll
@@ -977,7 +983,7 @@ static __always_inline void fc_evt__push_empty(struct fc_scratch *c)
 
 /* A number param of size 1, 2, 4 or 8 bytes; v is the value as the
  * filters read it (sign-extended from signed types). */
-FC_GLOBAL int fc_evt__push_val(struct fc_scratch *c, __u64 v, __u32 size)
+static __always_inline int fc_evt__push_val(struct fc_scratch *c, __u64 v, __u32 size)
 {
 	__u32 i, pos;
 
@@ -1076,8 +1082,38 @@ FC_GLOBAL int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long 
 		fc_stat__inc(FC_STAT_TRUNCATED); /* value cut: unknown to filters */
 	else
 		c->sv[svi & (FC_NSV - 1)].len = n - 1;
-	fc_evt__push_kbytes(c, &c->str[slot * FC_SLOT], n);
+	if (c->npend >= FC_NPEND || c->pos + n > FC_EVENT_MAX - 1024) {
+		fc_evt__push_kbytes(c, &c->str[slot * FC_SLOT], n);
+		return 0;
+	}
+	/* the bytes are copied into the event only if it is sent
+	 * (fc_evt__flush): most events are filtered out. So nothing may
+	 * write this slot again for this event (each fill function reads
+	 * its strings into distinct slots). */
+	c->pend[c->npend & (FC_NPEND - 1)].pos = c->pos;
+	c->pend[c->npend & (FC_NPEND - 1)].src = slot * FC_SLOT;
+	c->pend[c->npend & (FC_NPEND - 1)].n = n;
+	c->npend++;
+	fc_evt__param_done(c, n);
 	return 0;
+}
+
+/* Copy the string params fc_evt__push_ustr left in their slots into the
+ * event, for an event that is sent. */
+static __always_inline void fc_evt__flush(struct fc_scratch *c)
+{
+#pragma unroll
+	for (int i = 0; i < FC_NPEND; i++) {
+		__u32 n;
+
+		if (i >= c->npend)
+			break;
+		n = fc_mask(c->pend[i].n, 2 * FC_SLOT);
+		if (bpf_probe_read_kernel(&c->evt[c->pend[i].pos & FC_EVT_MASK], n,
+					  &c->str[fc_mask(c->pend[i].src, FC_NSLOTS * FC_SLOT)]))
+			fc_stat__inc(FC_STAT_READ_FAIL);
+	}
+	c->npend = 0;
 }
 
 static __always_inline void fc_evt__push_fd(struct fc_scratch *c, __s64 fd)
@@ -1406,6 +1442,7 @@ FC_GLOBAL int fc_evt__submit(struct fc_scratch *c, __u32 always)
 
 	if (!c)
 		return 0;
+	fc_evt__flush(c);
 	fc_task__need(c);
 	h = (void *)c->evt;
 	/* param n: rules bitmap */
