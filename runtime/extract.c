@@ -1047,10 +1047,11 @@ static const struct rt_event *arg_source(struct rt_state *st, const struct rt_ev
 		return ev;
 	}
 	if (st->merge_enter && ev == st->cur.ev && st->cur.has_enter) {
-		i = rt_param_index(&st->cur.enter, im->param_name);
-		if (i >= 0 && (unsigned)i < st->cur.enter.nparams) {
+		const struct rt_event *en = rt_cur_enter(st);
+		i = rt_param_index(en, im->param_name);
+		if (i >= 0 && (unsigned)i < en->nparams) {
 			*idx = i;
-			return &st->cur.enter;
+			return en;
 		}
 	}
 	return NULL;
@@ -1631,7 +1632,7 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 	}
 	case F_EVT_LATENCY:
 		if (ev->info && ev->info->exit && ev == st->cur.ev && st->cur.has_enter)
-			return put_u(out, FT_RELTIME, ev->ts - st->cur.enter.ts);
+			return put_u(out, FT_RELTIME, ev->ts - st->cur.enter_ts);
 		/* a switch reports its thread's last syscall latency */
 		if (ev == st->cur.ev && st->cur.skip_reset && th)
 			return put_u(out, FT_RELTIME, th->latency);

@@ -288,8 +288,16 @@ void rt_thread_remove(struct rt_state *st, int64_t tid)
 		if ((*pp)->tid == tid) {
 			struct rt_thread *t = *pp;
 			*pp = t->next;
-			if (st->cur.th == t)
+			if (st->cur.th == t) {
 				st->cur.th = NULL;
+				/* the current event's enter parameters point
+				 * into its buffer: keep it for the event */
+				if (st->cur.has_enter && st->cur.enter_raw == t->enter_buf) {
+					fc_free(st->cur.enter_keep);
+					st->cur.enter_keep = t->enter_buf;
+					t->enter_buf = NULL;
+				}
+			}
 			thread_free(t);
 			st->tcount--;
 			return;
@@ -495,6 +503,7 @@ void rt_state_free(struct rt_state *st)
 	fc_free(st->tb);
 	fc_free(st->ifaces);
 	fc_free(st->cur.null_name);
+	fc_free(st->cur.enter_keep);
 	for (unsigned i = 0; i < 64; i++) {
 		struct rt_user *u = st->users[i], *un;
 		for (; u; u = un) {
@@ -577,6 +586,21 @@ void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
 
 /* ---- per event ---- */
 
+const struct rt_event *rt_cur_enter(struct rt_state *st)
+{
+	struct rt_cur *c = &st->cur;
+	if (!c->enter_decoded) {
+		const char *why;
+		/* the bytes of an event that decoded once: this cannot fail */
+		if (rt_event_decode(c->enter_raw, c->enter_raw_len, &c->enter, &why) < 0)
+			c->enter.nparams = 0;
+		c->enter.num = 0;
+		c->enter.cpu = c->ev ? c->ev->cpu : 0;
+		c->enter_decoded = true;
+	}
+	return &c->enter;
+}
+
 int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *name,
 		 const struct rt_event **from)
 {
@@ -586,9 +610,10 @@ int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *nam
 		return i;
 	}
 	if (ev == st->cur.ev && st->cur.has_enter) {
-		i = rt_param_index(&st->cur.enter, name);
-		if (i >= 0 && (unsigned)i < st->cur.enter.nparams) {
-			*from = &st->cur.enter;
+		const struct rt_event *en = rt_cur_enter(st);
+		i = rt_param_index(en, name);
+		if (i >= 0 && (unsigned)i < en->nparams) {
+			*from = en;
 			return i;
 		}
 	}
@@ -617,6 +642,11 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 	c->ev = ev;
 	c->fd = NULL;
 	c->has_enter = false;
+	c->enter_decoded = false;
+	if (c->enter_keep) {
+		fc_free(c->enter_keep);
+		c->enter_keep = NULL;
+	}
 	c->fd_unknowable = false;
 	c->skip_reset = false;
 	c->remove_fd = -1;
@@ -665,24 +695,24 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 		}
 	} else {
 		if (th->has_enter && th->enter_type + 1 == ev->type) {
-			const char *why;
-			if (rt_event_decode(th->enter_buf, th->enter_len, &c->enter, &why) == 0) {
-				c->enter.num = 0;
-				c->enter.cpu = ev->cpu;
-				c->has_enter = true;
-			}
+			/* save_enter() copied an event that decoded, so it
+			 * pairs; its parameters are decoded on demand */
+			c->has_enter = true;
+			c->enter_raw = th->enter_buf;
+			c->enter_raw_len = th->enter_len;
+			memcpy(&c->enter_ts, th->enter_buf, sizeof(c->enter_ts));
 		}
-		th->latency = c->has_enter ? ev->ts - c->enter.ts : 0;
+		th->latency = c->has_enter ? ev->ts - c->enter_ts : 0;
 		if (info->flags & RT_EF_USES_FD) {
 			/* An enter event that uses an fd but carries none
 			 * (mmap's first parameter is an address) leaves it
 			 * unknowable. One that uses none (setsockopt's, which
 			 * has no parameters in old captures) left the fd at -1,
 			 * and the exit has fd fields: fd.num -1, fd.name "". */
+			const struct rt_evt_info *ei = c->has_enter ? rt_evt_info(th->enter_type) : NULL;
 			if (c->has_enter &&
-			    (!c->enter.info ||
-			     ((c->enter.info->flags & RT_EF_USES_FD) &&
-			      (!c->enter.info->nparams || c->enter.info->params[0].type != RT_PT_FD))))
+			    (!ei || ((ei->flags & RT_EF_USES_FD) &&
+				     (!ei->nparams || ei->params[0].type != RT_PT_FD))))
 				c->fd_unknowable = true;
 			if (!c->has_enter) {
 				/* No enter event (modern probes drop them): the

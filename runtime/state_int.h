@@ -101,7 +101,15 @@ struct rt_cur {
 	bool has_enter;           /* th's saved enter event pairs with ev */
 	bool fd_unknowable;       /* EF_USES_FD but no PT_FD first param (mmap) */
 	bool skip_reset;          /* switch & co: the thread's syscall state stays */
-	struct rt_event enter;    /* decoded from th->enter_buf when has_enter */
+	/* The paired enter event is decoded only when a parameter of it is
+	 * asked for (rt_cur_enter()): most exits carry all they need. Its
+	 * bytes are th->enter_buf, or enter_keep once th is gone. */
+	bool enter_decoded;
+	const uint8_t *enter_raw;
+	uint32_t enter_raw_len;
+	uint64_t enter_ts;
+	uint8_t *enter_keep;      /* the removed thread's enter bytes, freed next event */
+	struct rt_event enter;    /* valid after rt_cur_enter() */
 	int64_t remove_fd;        /* fd to drop after the event, -1 if none */
 	struct rt_thread *remove_fd_th;
 	int64_t remove_tid;       /* thread to drop after the event, -1 */
@@ -150,6 +158,10 @@ void rt_ip6_str(char *out, size_t n, const uint8_t *ip);
 /* Join dir and path and normalise '.', '..' and '//' lexically, as
  * libsinsp's concatenate_paths. out has outsz bytes. */
 void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path);
+
+/* The current event's paired enter event (cur.has_enter must be true),
+ * decoded on first use. */
+const struct rt_event *rt_cur_enter(struct rt_state *st);
 
 /* A parameter by name, from the event or (merge) its enter event. */
 int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *name,
