@@ -47,6 +47,15 @@ const char *rt_param_type_name(enum rt_param_type t)
 	return t < RT_PT__COUNT ? names[t] : "PT_?";
 }
 
+/* The missing tail to clear is a few slots: gcc would make each store
+ * loop a memset call, which costs more than the stores. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_MEMSET_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define NO_MEMSET_LOOPS
+#endif
+
+NO_MEMSET_LOOPS
 int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why)
 {
 	struct rt_evt_hdr h;
@@ -60,48 +69,68 @@ int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const c
 		*why = "event length field out of range";
 		return -1;
 	}
+	const struct rt_evt_info *info = rt_evt_info(h.type);
 	ev->ts = h.ts;
 	ev->tid = h.tid;
 	ev->type = h.type;
-	ev->info = rt_evt_info(h.type);
+	ev->info = info;
 	ev->raw = buf;
 	ev->raw_len = h.len;
 	if (h.nparams > RT_MAX_PARAMS) {
 		*why = "too many parameters";
 		return -1;
 	}
-	ev->nparams = h.nparams;
-	size_t lsz = ev->info && (ev->info->flags & RT_EF_LARGE_PAYLOAD) ? 4 : 2;
-	size_t off = RT_EVT_HDR_LEN + lsz * h.nparams;
-	if (off > h.len) {
-		*why = "parameter lengths past the end of the event";
-		return -1;
-	}
-	for (uint32_t i = 0; i < h.nparams; i++) {
-		uint32_t pl = 0;
-		if (lsz == 2) {
+	/* Locals, not ev's fields, in the loops: the stores to ev->p[]
+	 * could alias ev->info for the compiler, which would then reload
+	 * everything per parameter. This runs for every event. */
+	const uint32_t np = h.nparams, end = h.len;
+	ev->nparams = np;
+	const uint8_t *lens = buf + RT_EVT_HDR_LEN;
+	size_t off;
+	if (!info || !(info->flags & RT_EF_LARGE_PAYLOAD)) {
+		off = RT_EVT_HDR_LEN + 2 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
 			uint16_t l16;
-			memcpy(&l16, buf + RT_EVT_HDR_LEN + 2 * i, 2);
-			pl = l16;
-		} else {
-			memcpy(&pl, buf + RT_EVT_HDR_LEN + 4 * i, 4);
+			memcpy(&l16, lens + 2 * i, 2);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l16;
+			off += l16;
 		}
-		if (pl > h.len - off) {
-			*why = "parameter data past the end of the event";
-			return -1;
+	} else {
+		off = RT_EVT_HDR_LEN + 4 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
+			uint32_t l32;
+			memcpy(&l32, lens + 4 * i, 4);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l32;
+			off += l32;
 		}
-		ev->p[i] = buf + off;
-		ev->plen[i] = pl;
-		off += pl;
+	}
+	/* One check for all: lengths are unsigned and at most 64 of them
+	 * are added, so the sum cannot wrap and exceeds the event iff some
+	 * parameter's data does. */
+	if (off > end) {
+		*why = "parameter data past the end of the event";
+		return -1;
 	}
 	/* Accessors check nparams; clear the table's missing tail too (an
 	 * older driver's shorter event), never the whole array: this runs
 	 * once per event. */
-	for (uint32_t i = h.nparams; ev->info && i < ev->info->nparams && i < RT_MAX_PARAMS; i++) {
-		ev->p[i] = NULL;
-		ev->plen[i] = 0;
+	if (info) {
+		uint32_t tn = info->nparams < RT_MAX_PARAMS ? info->nparams : RT_MAX_PARAMS;
+		for (uint32_t i = np; i < tn; i++) {
+			ev->p[i] = NULL;
+			ev->plen[i] = 0;
+		}
 	}
 	return 0;
+lens_past:
+	*why = "parameter lengths past the end of the event";
+	return -1;
 }
 
 bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out)
