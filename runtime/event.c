@@ -192,40 +192,71 @@ const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
 	return s;
 }
 
+/* rt_param_index()'s memory: an open-addressed table keyed by (event
+ * table entry, name pointer), never evicted, probed a few slots deep. */
+#define PIDX_SLOTS 2048 /* a power of two; (event code, name) pairs in use are far fewer */
+#define PIDX_PROBES 8
+#define PIDX_KEY 24
+
+struct pidx_slot {
+	const struct rt_evt_info *info; /* NULL: empty */
+	const char *name;
+	int idx;
+	char key[PIDX_KEY];
+};
+
+static int param_index_scan(const struct rt_evt_info *info, const char *name)
+{
+	for (unsigned i = 0; i < info->nparams; i++)
+		if (!strcmp(info->params[i].name, name))
+			return (int)i;
+	return -1;
+}
+
 int rt_param_index(const struct rt_event *ev, const char *name)
 {
 	/* Parsers and extractors look parameters up by name for every
 	 * event, with the same few names: remember the answer per (event
-	 * code, name) in a small direct-mapped cache. The slot keeps a copy
-	 * of the name, so a hit costs one short comparison and a buffer
-	 * reused for another name can never return a stale answer. */
-	static _Thread_local struct {
-		const struct rt_evt_info *info;
-		const char *name;
-		char key[24];
-		int idx;
-	} cache[256];
+	 * code, name). A slot keeps a copy of the name, so a hit costs one
+	 * short comparison and a buffer reused for another name can never
+	 * return a stale answer (its slot is rewritten). */
+	static _Thread_local struct pidx_slot tab[PIDX_SLOTS];
 	const struct rt_evt_info *info = ev->info;
 
 	if (!info)
 		return -1;
-	unsigned h = (unsigned)((((uintptr_t)name >> 3) ^ ((uintptr_t)info >> 4)) & 255);
-	if (cache[h].info == info && cache[h].name == name && !strcmp(cache[h].key, name))
-		return cache[h].idx;
-	int idx = -1;
-	for (unsigned i = 0; i < info->nparams; i++)
-		if (!strcmp(info->params[i].name, name)) {
-			idx = (int)i;
-			break;
+	uint64_t h = ((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) ^
+		     ((uint64_t)(uintptr_t)info * 0xc2b2ae3d27d4eb4fULL);
+	unsigned base = (unsigned)(h >> 40);
+	for (unsigned k = 0; k < PIDX_PROBES; k++) {
+		struct pidx_slot *sl = &tab[(base + k) & (PIDX_SLOTS - 1)];
+		if (sl->info == info && sl->name == name) {
+			if (!strcmp(sl->key, name))
+				return sl->idx;
+			/* same pointer, new text: answer and refresh the slot */
+			int idx = param_index_scan(info, name);
+			size_t n = strlen(name);
+			if (n < PIDX_KEY) {
+				memcpy(sl->key, name, n + 1);
+				sl->idx = idx;
+			} else {
+				sl->info = NULL;
+			}
+			return idx;
 		}
-	size_t n = strlen(name);
-	if (n < sizeof(cache[h].key)) {
-		cache[h].info = info;
-		cache[h].name = name;
-		memcpy(cache[h].key, name, n + 1);
-		cache[h].idx = idx;
+		if (!sl->info) {
+			int idx = param_index_scan(info, name);
+			size_t n = strlen(name);
+			if (n < PIDX_KEY) {
+				sl->info = info;
+				sl->name = name;
+				memcpy(sl->key, name, n + 1);
+				sl->idx = idx;
+			}
+			return idx;
+		}
 	}
-	return idx;
+	return param_index_scan(info, name); /* the neighbourhood is full */
 }
 
 /* ---- syscall names ---- */
