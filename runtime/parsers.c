@@ -92,26 +92,35 @@ static void str_copy(char *dst, size_t dstsz, const char *s, size_t n)
 	dst[l] = '\0';
 }
 
-static void openat_dir(struct rt_state *st, struct rt_thread *th, const char *name, int64_t dirfd,
-		       char *dir, size_t dirsz)
+/* The directory a relative path starts from: s itself when it fits in
+ * dirsz - 1 bytes (no copy), else its first dirsz - 1 bytes in dir. */
+static const char *dir_fit(const char *s, char *dir, size_t dirsz)
 {
-	dir[0] = '\0';
+	size_t n = strlen(s);
+	if (n < dirsz)
+		return s;
+	str_copy(dir, dirsz, s, n);
+	return dir;
+}
+
+static const char *openat_dir(struct rt_state *st, struct rt_thread *th, const char *name,
+			      int64_t dirfd, char *dir, size_t dirsz)
+{
 	if (name[0] == '/')
-		return;
-	if (dirfd == RT_AT_FDCWD) {
-		str_copy(dir, dirsz, th->cwd, strlen(th->cwd));
-		return;
-	}
+		return "";
+	if (dirfd == RT_AT_FDCWD)
+		return dir_fit(th->cwd, dir, dirsz);
 	struct rt_fd *f = rt_state_fd(st, th, dirfd);
 	if (f)
 		snprintf(dir, dirsz, "%s/", f->name);
 	else
 		snprintf(dir, dirsz, "<UNKNOWN>/");
+	return dir;
 }
 
 static void set_null_name(struct rt_state *st, const char *s)
 {
-	rt_setstr(&st->cur.null_name, s);
+	rt_buf_set(&st->cur.null_name, &st->cur.null_cap, s, strlen(s));
 	st->cur.has_null_name = true;
 }
 
@@ -134,14 +143,14 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	pu64(st, ev, "ino", &ino);
 
 	char dir[PATH_MAX_LEN], full[PATH_MAX_LEN];
+	const char *dp;
 	if (at) {
 		ps64(st, ev, "dirfd", &dirfd);
-		openat_dir(st, th, raw, dirfd, dir, sizeof(dir));
+		dp = openat_dir(st, th, raw, dirfd, dir, sizeof(dir));
 	} else {
-		const char *d = raw[0] == '/' ? "" : th->cwd;
-		str_copy(dir, sizeof(dir), d, strlen(d));
+		dp = raw[0] == '/' ? "" : dir_fit(th->cwd, dir, sizeof(dir));
 	}
-	rt_path_concat(full, sizeof(full), dir, raw);
+	rt_path_concat(full, sizeof(full), dp, raw);
 	set_null_name(st, full);
 	/* libsinsp moves the thread's last fd only when it adds one
 	 * (sinsp_threadinfo::add_fd): a failed open keeps the enter's -1 */
@@ -151,7 +160,7 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	struct rt_fd *f = rt_fd_add(st, th, fd);
 	f->type = (flags & PPM_O_DIRECTORY) ? RT_FD_DIRECTORY : RT_FD_FILE;
 	rt_fd_set_name(f, full);
-	rt_setstr(&f->nameraw, raw);
+	rt_fd_set_nameraw(f, raw);
 	f->open_flags = (uint32_t)flags;
 	f->dev = (uint32_t)dev;
 	f->ino = ino;
@@ -720,19 +729,9 @@ static void copy_fd(struct rt_state *st, struct rt_thread *th, int64_t oldfd, in
 	struct rt_fd *o = rt_state_fd(st, th, oldfd);
 	if (!o || newfd < 0 || oldfd == newfd)
 		return;
-	struct rt_fd saved = *o;
-	char *name = rt_strdup(o->name);
-	char *raw = o->nameraw ? rt_strdup(o->nameraw) : NULL;
-	struct rt_fd *n = rt_fd_add(st, th, newfd); /* may free o when newfd aliases it */
-	struct rt_fd *next = n->next;
-	/* the fresh entry's own strings are replaced by the copies below */
-	fc_free(n->name);
-	fc_free(n->nameraw);
-	*n = saved;
-	n->fd = newfd;
-	n->next = next;
-	n->name = name;
-	n->nameraw = raw;
+	/* o stays: rt_fd_add() removes only newfd's entry, another one */
+	struct rt_fd *n = rt_fd_add(st, th, newfd);
+	rt_fd_copy_into(n, o);
 	st->cur.fd = n;
 	th->lastevent_fd = newfd; /* as sinsp_threadinfo::add_fd */
 }
@@ -1230,8 +1229,6 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 	const struct rt_evt_info *info = ev->info;
 	enum kind k = kind_of(info);
 
-	fc_free(st->cur.null_name);
-	st->cur.null_name = NULL;
 	st->cur.has_null_name = false;
 	if (!info->exit) {
 		if (k == K_PROCEXIT)

@@ -76,11 +76,68 @@ static struct rt_fdtable *fdtable_new(void)
 	return t;
 }
 
+static char noname[1]; /* the "" of every fd entry without a name buffer */
+
+void rt_buf_set(char **dst, uint32_t *cap, const char *s, size_t n)
+{
+	if (n + 1 > *cap) {
+		size_t c = n + 1 < 64 ? 64 : n + 1;
+		char *p = fc_malloc(c);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		if (*cap)
+			fc_free(*dst);
+		*dst = p;
+		*cap = (uint32_t)c;
+		return;
+	}
+	memmove(*dst, s, n);
+	(*dst)[n] = '\0';
+}
+
 static void fd_free(struct rt_fd *f)
 {
-	fc_free(f->name);
-	fc_free(f->nameraw);
+	if (f->name_cap)
+		fc_free(f->name);
+	if (f->raw_cap)
+		fc_free(f->raw_buf);
 	fc_free(f);
+}
+
+void rt_fd_set_namen(struct rt_fd *f, const char *name, size_t n)
+{
+	if (!n && !f->name_cap) {
+		f->name = noname;
+		return;
+	}
+	rt_buf_set(&f->name, &f->name_cap, name, n);
+}
+
+void rt_fd_set_name(struct rt_fd *f, const char *name)
+{
+	rt_fd_set_namen(f, name, strlen(name));
+}
+
+void rt_fd_set_nameraw(struct rt_fd *f, const char *raw)
+{
+	rt_buf_set(&f->raw_buf, &f->raw_cap, raw, strlen(raw));
+	f->nameraw = f->raw_buf;
+}
+
+void rt_fd_copy_into(struct rt_fd *n, const struct rt_fd *o)
+{
+	struct rt_fd keep = *n;
+	*n = *o;
+	n->fd = keep.fd;
+	n->next = keep.next;
+	n->name = keep.name;
+	n->name_cap = keep.name_cap;
+	n->raw_buf = keep.raw_buf;
+	n->raw_cap = keep.raw_cap;
+	n->nameraw = NULL;
+	rt_fd_set_name(n, o->name);
+	if (o->nameraw)
+		rt_fd_set_nameraw(n, o->nameraw);
 }
 
 static void fdtable_unref(struct rt_fdtable *t)
@@ -111,9 +168,10 @@ struct rt_fdtable *rt_fdtable_copy(const struct rt_fdtable *src)
 	for (unsigned i = 0; i < src->nbuckets; i++) {
 		for (const struct rt_fd *f = src->b[i]; f; f = f->next) {
 			struct rt_fd *c = fc_malloc(sizeof(*c));
-			*c = *f;
-			c->name = rt_strdup(f->name);
-			c->nameraw = f->nameraw ? rt_strdup(f->nameraw) : NULL;
+			memset(c, 0, sizeof(*c));
+			c->name = noname;
+			c->fd = f->fd;
+			rt_fd_copy_into(c, f);
 			c->next = t->b[i];
 			t->b[i] = c;
 			t->count++;
@@ -141,7 +199,7 @@ struct rt_fd *rt_state_fd(struct rt_state *st, struct rt_thread *th, int64_t fd)
 	return NULL;
 }
 
-void rt_fd_remove(struct rt_thread *th, int64_t fd)
+void rt_fd_remove(struct rt_state *st, struct rt_thread *th, int64_t fd)
 {
 	if (!th || !th->fds)
 		return;
@@ -151,7 +209,8 @@ void rt_fd_remove(struct rt_thread *th, int64_t fd)
 		if ((*pp)->fd == fd) {
 			struct rt_fd *f = *pp;
 			*pp = f->next;
-			fd_free(f);
+			f->next = st->fd_pool;
+			st->fd_pool = f;
 			t->count--;
 			return;
 		}
@@ -180,14 +239,31 @@ static void fdtable_grow(struct rt_fdtable *t)
 /* Add (or replace: a reused number is a new file) fd in th's table. */
 struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd)
 {
-	rt_fd_remove(th, fd);
+	rt_fd_remove(st, th, fd);
 	struct rt_fdtable *t = thread_fds(th);
 	if (t->count >= t->nbuckets * 2)
 		fdtable_grow(t);
-	struct rt_fd *f = fc_malloc(sizeof(*f));
-	memset(f, 0, sizeof(*f));
+	struct rt_fd *f = st->fd_pool;
+	if (f) {
+		/* a recycled entry: everything reset but its buffers */
+		st->fd_pool = f->next;
+		char *name = f->name, *raw = f->raw_buf;
+		uint32_t ncap = f->name_cap, rcap = f->raw_cap;
+		memset(f, 0, sizeof(*f));
+		f->name = name;
+		f->name_cap = ncap;
+		f->raw_buf = raw;
+		f->raw_cap = rcap;
+		if (ncap)
+			name[0] = '\0';
+		else
+			f->name = noname;
+	} else {
+		f = fc_malloc(sizeof(*f));
+		memset(f, 0, sizeof(*f));
+		f->name = noname;
+	}
 	f->fd = fd;
-	f->name = rt_strdup("");
 	/* a new fd is not "renamed": sysdig's fd.name_changed is false on
 	 * socket/open exits and true only when connect or a UDP send gives
 	 * an existing fd a new tuple */
@@ -199,10 +275,6 @@ struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd)
 	return f;
 }
 
-void rt_fd_set_name(struct rt_fd *f, const char *name)
-{
-	rt_setstr(&f->name, name);
-}
 
 /* ---- threads ---- */
 
@@ -504,6 +576,10 @@ void rt_state_free(struct rt_state *st)
 	fc_free(st->ifaces);
 	fc_free(st->cur.null_name);
 	fc_free(st->cur.enter_keep);
+	for (struct rt_fd *f = st->fd_pool, *n; f; f = n) {
+		n = f->next;
+		fd_free(f);
+	}
 	for (unsigned i = 0; i < 64; i++) {
 		struct rt_user *u = st->users[i], *un;
 		for (; u; u = un) {
@@ -531,25 +607,10 @@ void rt_ip6_str(char *out, size_t n, const uint8_t *ip)
 
 /* ---- paths ---- */
 
-void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
+/* Append the segments of s to out[0..o) with '.', '..' and '//' resolved;
+ * returns the new length. */
+static size_t path_segments(char *out, size_t outsz, size_t o, bool abs, const char *s)
 {
-	/* Build the joined path, then rewrite it segment by segment. */
-	size_t dl = path[0] == '/' ? 0 : strlen(dir), pl = strlen(path);
-	char *tmp = fc_malloc(dl + pl + 2);
-	memcpy(tmp, dir, dl);
-	if (dl && tmp[dl - 1] != '/')
-		tmp[dl++] = '/';
-	memcpy(tmp + dl, path, pl + 1);
-
-	size_t o = 0;
-	bool abs = tmp[0] == '/';
-	if (outsz == 0) {
-		fc_free(tmp);
-		return;
-	}
-	if (abs && o + 1 < outsz)
-		out[o++] = '/';
-	const char *s = tmp;
 	while (*s) {
 		while (*s == '/')
 			s++;
@@ -579,9 +640,26 @@ void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
 		}
 		s = e;
 	}
-	/* keep a trailing slash if the input had one after a real segment */
+	return o;
+}
+
+void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
+{
+	/* The segments of dir (unless path is absolute) then path's, as if
+	 * joined by a '/': a separator ends every segment of dir. No copy
+	 * of the joined path is made. */
+	bool use_dir = path[0] != '/' && dir[0];
+	bool abs = (use_dir ? dir[0] : path[0]) == '/';
+	size_t o = 0;
+
+	if (outsz == 0)
+		return;
+	if (abs && o + 1 < outsz)
+		out[o++] = '/';
+	if (use_dir)
+		o = path_segments(out, outsz, o, abs, dir);
+	o = path_segments(out, outsz, o, abs, path);
 	out[o] = '\0';
-	fc_free(tmp);
 }
 
 /* ---- per event ---- */
@@ -740,7 +818,7 @@ void rt_state_post(struct rt_state *st, const struct rt_event *ev)
 	if (c->remove_fd >= 0 && c->remove_fd_th) {
 		if (c->fd && c->fd->fd == c->remove_fd)
 			c->fd = NULL;
-		rt_fd_remove(c->remove_fd_th, c->remove_fd);
+		rt_fd_remove(st, c->remove_fd_th, c->remove_fd);
 	}
 	if (c->remove_tid >= 0)
 		rt_thread_remove(st, c->remove_tid);

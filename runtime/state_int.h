@@ -27,8 +27,14 @@ enum rt_l4 { RT_L4_UNKNOWN = 0, RT_L4_NA = 1, RT_L4_TCP = 2, RT_L4_UDP = 3, RT_L
 struct rt_fd {
 	int64_t fd;
 	enum rt_fd_type type;
+	/* name is never NULL; it owns a buffer of name_cap bytes, or (0) is
+	 * the shared "". nameraw is NULL or raw_buf. Both buffers are
+	 * rewritten in place and kept when the entry is recycled: opening
+	 * and closing files is most of what a capture does. */
 	char *name;    /* resolved: absolute path, socket tuple, ... */
 	char *nameraw; /* as the syscall passed it (files) */
+	char *raw_buf;
+	uint32_t name_cap, raw_cap;
 	uint32_t open_flags; /* PPM_O_* */
 	uint32_t dev;
 	uint64_t ino;
@@ -114,8 +120,10 @@ struct rt_cur {
 	struct rt_thread *remove_fd_th;
 	int64_t remove_tid;       /* thread to drop after the event, -1 */
 	/* fd.name of an fd-creating exit event that created none (a failed
-	 * open or connect still names its target) */
+	 * open or connect still names its target); a buffer of null_cap
+	 * bytes reused from event to event */
 	char *null_name;
+	uint32_t null_cap;
 	bool has_null_name;
 };
 
@@ -128,6 +136,7 @@ struct rt_state {
 	struct rt_iface_info *ifaces;
 	unsigned nifaces;
 	uint64_t seq; /* events seen, for per-event marks */
+	struct rt_fd *fd_pool; /* removed fd entries, buffers kept, for rt_fd_add() */
 	struct rt_cur cur;
 };
 
@@ -144,7 +153,14 @@ bool rt_state_ip_is_local(const struct rt_state *st, const uint8_t *ip, bool v6)
 void rt_parse_event(struct rt_state *st, const struct rt_event *ev);
 struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd);
 void rt_fd_set_name(struct rt_fd *f, const char *name);
-void rt_fd_remove(struct rt_thread *th, int64_t fd);
+void rt_fd_set_namen(struct rt_fd *f, const char *name, size_t n);
+void rt_fd_set_nameraw(struct rt_fd *f, const char *raw);
+/* Copy what fd o describes into n (n keeps its number, link and buffers). */
+void rt_fd_copy_into(struct rt_fd *n, const struct rt_fd *o);
+void rt_fd_remove(struct rt_state *st, struct rt_thread *th, int64_t fd);
+/* Copy n bytes of s and a NUL into a buffer of *cap bytes at *dst (owned
+ * when *cap != 0), growing it when needed; s may point into it. */
+void rt_buf_set(char **dst, uint32_t *cap, const char *s, size_t n);
 struct rt_thread *rt_thread_add(struct rt_state *st, int64_t tid);
 void rt_thread_remove(struct rt_state *st, int64_t tid);
 char *rt_strdup(const char *s);
