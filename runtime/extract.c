@@ -226,12 +226,9 @@ static char l4_char(uint8_t l4)
 
 static void ip_text(struct strbuf *b, const uint8_t *ip, bool v6)
 {
-	char tmp[64];
-	if (v6)
-		rt_ip6_str(tmp, sizeof(tmp), ip);
-	else
-		snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-	sb_puts(b, tmp);
+	char tmp[RT_IP6_STRLEN];
+	size_t n = v6 ? rt_ip6_fmt(tmp, ip) : rt_ip4_fmt(tmp, ip);
+	sb_putn(b, tmp, n);
 }
 
 /* ---- syscall categories ---- */

@@ -216,15 +216,38 @@ static void parse_socket_x(struct rt_state *st, const struct rt_event *ev)
 
 static void ip_str(char *out, size_t n, const uint8_t *ip, bool v6);
 
-/* A tuple's text as libsinsp names the fd. */
+static char *put_port(char *p, uint16_t port)
+{
+	char d[5];
+	int k = 0;
+	do
+		d[k++] = (char)('0' + port % 10);
+	while ((port /= 10));
+	while (k)
+		*p++ = d[--k];
+	return p;
+}
+
+/* A tuple's text as libsinsp names the fd: "sip:sport->dip:dport". */
+#define TUPLE_STRLEN (2 * (RT_IP6_STRLEN + 6) + 2)
 static void tuple_name(const struct rt_fd *f, char *out, size_t n)
 {
-	char a[64], b[64];
 	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) {
-		bool v6 = f->type == RT_FD_IPV6_SOCK;
-		ip_str(a, sizeof(a), f->sip, v6);
-		ip_str(b, sizeof(b), f->dip, v6);
-		snprintf(out, n, "%s:%u->%s:%u", a, f->sport, b, f->dport);
+		size_t (*fmt)(char *, const uint8_t *) =
+			f->type == RT_FD_IPV6_SOCK ? rt_ip6_fmt : rt_ip4_fmt;
+		char tmp[TUPLE_STRLEN];
+		char *p = n >= TUPLE_STRLEN ? out : tmp;
+		p += fmt(p, f->sip);
+		*p++ = ':';
+		p = put_port(p, f->sport);
+		*p++ = '-';
+		*p++ = '>';
+		p += fmt(p, f->dip);
+		*p++ = ':';
+		p = put_port(p, f->dport);
+		*p = '\0';
+		if (n < TUPLE_STRLEN)
+			str_copy(out, n, tmp, (size_t)(p - tmp));
 	} else {
 		out[0] = '\0';
 	}
@@ -1325,7 +1348,9 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 static void ip_str(char *out, size_t n, const uint8_t *ip, bool v6)
 {
 	if (!v6) {
-		snprintf(out, n, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		char tmp[RT_IP4_STRLEN];
+		size_t l = rt_ip4_fmt(tmp, ip);
+		str_copy(out, n, tmp, l);
 		return;
 	}
 	rt_ip6_str(out, n, ip);

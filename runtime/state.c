@@ -599,10 +599,86 @@ void rt_state_free(struct rt_state *st)
 	fc_free(st);
 }
 
+size_t rt_ip4_fmt(char *out, const uint8_t *ip)
+{
+	char *p = out;
+	for (int k = 0; k < 4; k++) {
+		unsigned v = ip[k];
+		if (k)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
+/* glibc's inet_ntop6 (RFC 4291 text, what sysdig prints), without its
+ * sprintf per group: the longest run of two or more zero groups, the
+ * first of equal ones, becomes "::"; ::a.b.c.d and ::ffff:a.b.c.d end in
+ * dotted IPv4. */
+size_t rt_ip6_fmt(char *out, const uint8_t *ip)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, blen = 0, cur = -1, clen = 0;
+	char *p = out;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)ip[2 * i] << 8 | ip[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0)
+				cur = i, clen = 1;
+			else
+				clen++;
+		} else if (cur >= 0) {
+			if (best < 0 || clen > blen)
+				best = cur, blen = clen;
+			cur = -1;
+		}
+	}
+	if (cur >= 0 && (best < 0 || clen > blen))
+		best = cur, blen = clen;
+	if (best >= 0 && blen < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + blen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+			p += rt_ip4_fmt(p, ip + 12);
+			return (size_t)(p - out);
+		}
+		unsigned v = w[i];
+		if (v >= 0x1000)
+			*p++ = hex[v >> 12];
+		if (v >= 0x100)
+			*p++ = hex[v >> 8 & 15];
+		if (v >= 0x10)
+			*p++ = hex[v >> 4 & 15];
+		*p++ = hex[v & 15];
+	}
+	if (best >= 0 && best + blen == 8)
+		*p++ = ':';
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
 void rt_ip6_str(char *out, size_t n, const uint8_t *ip)
 {
-	if (!inet_ntop(AF_INET6, ip, out, (socklen_t)n))
-		snprintf(out, n, "<NA>");
+	char tmp[RT_IP6_STRLEN];
+	size_t l = rt_ip6_fmt(tmp, ip);
+	if (l < n)
+		memcpy(out, tmp, l + 1);
+	else
+		snprintf(out, n, "<NA>"); /* inet_ntop's ENOSPC */
 }
 
 /* ---- paths ---- */

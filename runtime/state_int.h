@@ -170,6 +170,12 @@ void rt_setstr(char **dst, const char *s);
 struct rt_fdtable *rt_fdtable_copy(const struct rt_fdtable *src);
 /* IPv6 text as inet_ntop writes it. */
 void rt_ip6_str(char *out, size_t n, const uint8_t *ip);
+/* The same into out (RT_IP6_STRLEN bytes), and IPv4 dotted text into out
+ * (RT_IP4_STRLEN bytes); both return the length without the NUL. */
+#define RT_IP6_STRLEN 46
+#define RT_IP4_STRLEN 16
+size_t rt_ip6_fmt(char *out, const uint8_t *ip);
+size_t rt_ip4_fmt(char *out, const uint8_t *ip);
 
 /* Join dir and path and normalise '.', '..' and '//' lexically, as
  * libsinsp's concatenate_paths. out has outsz bytes. */
