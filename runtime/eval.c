@@ -201,6 +201,10 @@ struct check {
 	/* evt.num / evt.rawres against literals: the value is read from the
 	 * event itself, as the extractor would, without the extraction cache */
 	enum { DV_NONE, DV_EVT_NUM, DV_EVT_RAWRES } direct;
+	/* a direct check that is one integer comparison with a number
+	 * (=, ==, !=, <, <=, >, >=): answered in the tree walk, see
+	 * direct_cmp() */
+	bool direct_int;
 };
 
 /* Bitmaps over event codes (rt_evt_count() bits). */
@@ -224,6 +228,9 @@ struct cnode {
 	struct check *k;
 	unsigned stamp;
 	unsigned cost; /* evaluation cost class, see order_kids() */
+	/* and/or: the event codes on which the node can be true, NULL for
+	 * all (see node_may()); an operand is skipped by one bit test */
+	uint64_t *may;
 };
 
 struct rt_cond {
@@ -1404,6 +1411,14 @@ static struct check *compile_check(struct rt_cond_ctx *cx, const struct ast *n,
 			k->direct = !strcmp(f, "evt.num")      ? DV_EVT_NUM
 				    : !strcmp(f, "evt.rawres") ? DV_EVT_RAWRES
 							       : DV_NONE;
+			/* eval_single()'s answer for these operators is
+			 * cmp_one() on the first literal: with a number there,
+			 * one integer comparison */
+			k->direct_int = k->direct != DV_NONE && k->mod == MOD_NONE &&
+					k->nlits > 0 && k->lits[0].num_ok &&
+					(k->op == OP_EQ || k->op == OP_EQEQ || k->op == OP_NE ||
+					 k->op == OP_LT || k->op == OP_LE || k->op == OP_GT ||
+					 k->op == OP_GE);
 		}
 		return k;
 	case AST_VAL:
@@ -1599,11 +1614,31 @@ static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const stru
 	return k->unknown_hit;
 }
 
+/* A direct_int check: the value as eval_check() reads it (evt.num
+ * unsigned, evt.rawres signed and <NA> when the event has no result),
+ * compared as cmp_one() compares integers. */
+static inline bool direct_cmp(const struct check *k, const struct rt_event *ev)
+{
+	const struct lit *r = &k->lits[0];
+	int c;
+	if (k->direct == DV_EVT_NUM) {
+		c = ev->num < r->u ? -1 : ev->num > r->u;
+	} else {
+		int64_t v;
+		if (!rt_evt_rawres(ev, &v))
+			return false; /* <NA> */
+		c = v < r->i ? -1 : v > r->i;
+	}
+	return cmp_ord(k->op, c);
+}
+
 static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const struct check *k,
 						 struct rt_state *st, const struct rt_event *ev)
 {
 	if (k->tbits)
 		return type_check(cx, k, ev);
+	if (k->direct_int)
+		return direct_cmp(k, ev);
 	if (k->direct != DV_NONE) {
 		/* the values rt_extract() gives these two fields, typed alike */
 		struct rt_val v = { .type = FT_UINT64 };
@@ -1679,11 +1714,16 @@ static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_s
 static inline bool eval_kid(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
 			    const struct rt_event *ev)
 {
-	if (c->kind != CN_CHECK)
+	if (c->kind != CN_CHECK) {
+		if (c->may && ev->type < cx->nevt && !tb_has(c->may, ev->type))
+			return false;
 		return eval_node(cx, c, st, ev);
+	}
 	const struct check *k = c->k;
 	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
 		return ev->info && tb_has(k->tbits, ev->type);
+	if (k->direct_int)
+		return direct_cmp(k, ev);
 	return eval_check(cx, k, st, ev);
 }
 
@@ -1761,6 +1801,43 @@ static void type_bits_build(struct rt_cond_ctx *cx, struct check *k)
 			k->sbits[id / 64] |= 1ull << (id % 64);
 	}
 	k->unknown_hit = type_name_hit(k, RT_UNKNOWN_SYSCALL);
+}
+
+/* The event codes on which a compiled node can be true, NULL for all:
+ * an evt.type check's codes (generic events always, their type is their
+ * syscall's), an and's intersection, an or's union; a not or any other
+ * check can be true anywhere. Kids are compiled first, so this is O(1)
+ * per node even when macros make the condition a DAG. */
+static const uint64_t *kid_may(const struct cnode *c)
+{
+	if (c->kind == CN_CHECK)
+		return c->k->tbits;
+	return c->kind == CN_NOT ? NULL : c->may;
+}
+
+static void node_may(struct rt_cond_ctx *cx, struct cnode *c)
+{
+	size_t nw = TB_WORDS(rt_evt_count());
+	bool is_and = c->kind == CN_AND;
+	uint64_t *m = NULL;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		const uint64_t *k = kid_may(c->kids[i]);
+		if (!k) {
+			if (is_and)
+				continue; /* all: the intersection is the others' */
+			return;           /* or: true anywhere */
+		}
+		if (!m) {
+			m = ARENA_NEWN(cx->a, uint64_t, nw);
+			memcpy(m, k, nw * sizeof(*m));
+		} else {
+			for (size_t w = 0; w < nw; w++)
+				m[w] = is_and ? m[w] & k[w] : m[w] | k[w];
+		}
+		m[0] |= (2ull << TB_GENERIC_MAX) - 1;
+	}
+	c->may = m;
 }
 
 /* The event codes on which c can be true (all for what is not known). */
@@ -1864,6 +1941,8 @@ static struct cnode *compile_node(struct rt_cond_ctx *cx, const struct ast *n,
 			if (!(c->kids[i] = compile_node(cx, n->kids[i], err, depth + 1)))
 				return NULL;
 		order_kids(c);
+		if (c->kind != CN_NOT)
+			node_may(cx, c);
 		break;
 	case AST_UNARY:
 	case AST_BINARY:
