@@ -1086,37 +1086,61 @@ static void caps_text(struct strbuf *b, uint64_t caps)
 	}
 }
 
+/* The broken-down local time of one second and its texts, formatted on
+ * first use: events come in time order, so consecutive ones mostly share
+ * their second, and localtime_r + strftime cost more than the rest of a
+ * line. */
+struct time_memo {
+	bool valid;
+	time_t secs;
+	struct tm tm;
+	char text[3][32]; /* "%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S" */
+	bool have[3];
+};
+
+static const char *time_memo_text(struct time_memo *m, unsigned k)
+{
+	static const char *const fmts[3] = { "%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S" };
+	if (!m->have[k]) {
+		if (!strftime(m->text[k], sizeof(m->text[k]), fmts[k], &m->tm))
+			m->text[k][0] = '\0';
+		m->have[k] = true;
+	}
+	return m->text[k];
+}
+
 static void time_text(struct strbuf *b, uint64_t ts, enum fid id)
 {
+	static _Thread_local struct time_memo memo;
 	time_t secs = (time_t)(ts / 1000000000ULL);
 	unsigned long ns = (unsigned long)(ts % 1000000000ULL);
-	struct tm tm;
-	localtime_r(&secs, &tm);
-	char buf[64];
+	if (!memo.valid || memo.secs != secs) {
+		localtime_r(&secs, &memo.tm);
+		memo.secs = secs;
+		memo.valid = true;
+		memset(memo.have, 0, sizeof(memo.have));
+	}
+	const struct tm *tmp = &memo.tm;
 	switch (id) {
 	case F_EVT_TIME:
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 0));
 		sb_putc(b, '.');
 		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_TIME_S:
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 0));
 		break;
 	case F_EVT_DATETIME:
-		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 1));
 		sb_putc(b, '.');
 		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_DATETIME_S:
-		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 1));
 		break;
 	default: {
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-		long off = tm.tm_gmtoff / 60;
+		const char *buf = time_memo_text(&memo, 2);
+		long off = tmp->tm_gmtoff / 60;
 		char sign = off < 0 ? '-' : '+';
 		if (off < 0)
 			off = -off;
