@@ -23,15 +23,6 @@ const struct rt_evt_info rt_evt_table_[] = {
 #define EVT_COUNT (sizeof(rt_evt_table_) / sizeof(rt_evt_table_[0]))
 const uint16_t rt_evt_table_n_ = EVT_COUNT;
 
-bool rt_evt_is_internal(const struct rt_evt_info *info)
-{
-	if (!info)
-		return true;
-	if (info->category & RT_EC_INTERNAL)
-		return true;
-	return (info->category & RT_EC_METAEVENT) && !strcmp(info->name, "container");
-}
-
 uint16_t rt_evt_count(void)
 {
 	return (uint16_t)EVT_COUNT;
@@ -131,52 +122,6 @@ int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const c
 lens_past:
 	*why = "parameter lengths past the end of the event";
 	return -1;
-}
-
-bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out)
-{
-	if (i >= ev->nparams || !ev->p[i])
-		return false;
-	uint32_t l = ev->plen[i];
-	if (l == 1) {
-		*out = ev->p[i][0];
-	} else if (l == 2) {
-		uint16_t v;
-		memcpy(&v, ev->p[i], 2);
-		*out = v;
-	} else if (l == 4) {
-		uint32_t v;
-		memcpy(&v, ev->p[i], 4);
-		*out = v;
-	} else if (l == 8) {
-		memcpy(out, ev->p[i], 8);
-	} else {
-		return false;
-	}
-	return true;
-}
-
-bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out)
-{
-	if (i >= ev->nparams || !ev->p[i])
-		return false;
-	uint32_t l = ev->plen[i];
-	if (l == 1) {
-		*out = (int8_t)ev->p[i][0];
-	} else if (l == 2) {
-		int16_t v;
-		memcpy(&v, ev->p[i], 2);
-		*out = v;
-	} else if (l == 4) {
-		int32_t v;
-		memcpy(&v, ev->p[i], 4);
-		*out = v;
-	} else if (l == 8) {
-		memcpy(out, ev->p[i], 8);
-	} else {
-		return false;
-	}
-	return true;
 }
 
 const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
@@ -301,12 +246,3 @@ const char *rt_evt_type_name(const struct rt_event *ev)
 	return ev->info->name;
 }
 
-bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
-{
-	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
-		return false;
-	const char *n = ev->info->params[0].name; /* "res" or "fd", per event */
-	bool is_res = (n[0] == 'r' && n[1] == 'e' && n[2] == 's' && !n[3]) ||
-		      (n[0] == 'f' && n[1] == 'd' && !n[2]);
-	return is_res && rt_param_s64(ev, 0, res);
-}

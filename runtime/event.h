@@ -128,8 +128,16 @@ struct rt_evt_info {
 };
 
 /* Events libsinsp consumes itself and never shows to filters: internal
- * ones (procinfo, ...) and the container meta events of a capture. */
-bool rt_evt_is_internal(const struct rt_evt_info *info);
+ * ones (procinfo, ...) and the container meta events of a capture.
+ * Inline: asked for every event. */
+static inline bool rt_evt_is_internal(const struct rt_evt_info *info)
+{
+	if (!info)
+		return true;
+	if (info->category & RT_EC_INTERNAL)
+		return true;
+	return (info->category & RT_EC_METAEVENT) && !__builtin_strcmp(info->name, "container");
+}
 
 /* NULL for codes outside the table. Inline: every decode asks. */
 extern const struct rt_evt_info rt_evt_table_[];
@@ -167,8 +175,52 @@ struct rt_event {
 int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why);
 
 /* Parameter accessors; false if absent or too short. */
-bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out); /* any int width, zero-extended */
-bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out);  /* sign-extended */
+/* Inline: the parsers and rt_evt_rawres() read one or more per event. */
+static inline bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out) /* any int width, zero-extended */
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = ev->p[i][0];
+	} else if (l == 2) {
+		uint16_t v;
+		__builtin_memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		uint32_t v;
+		__builtin_memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		__builtin_memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static inline bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out) /* sign-extended */
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = (int8_t)ev->p[i][0];
+	} else if (l == 2) {
+		int16_t v;
+		__builtin_memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		int32_t v;
+		__builtin_memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		__builtin_memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
 /* A NUL-terminated string param; returns NULL if absent. len excludes NUL. */
 const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len);
 /* The name sysdig prints for a driver syscall code (PPM_SC_*, the
@@ -186,8 +238,17 @@ int64_t rt_evt_generic_id(const struct rt_event *ev);
 #define RT_UNKNOWN_SYSCALL "<unknown>" /* evt.type of an id without a name */
 
 /* evt.rawres: an exit event's first parameter when it is its result
- * (named res, or fd for the calls that return one); false otherwise. */
-bool rt_evt_rawres(const struct rt_event *ev, int64_t *res);
+ * (named res, or fd for the calls that return one); false otherwise.
+ * Inline: filters ask it of every event. */
+static inline bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
+{
+	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
+		return false;
+	const char *n = ev->info->params[0].name; /* "res" or "fd", per event */
+	bool is_res = (n[0] == 'r' && n[1] == 'e' && n[2] == 's' && !n[3]) ||
+		      (n[0] == 'f' && n[1] == 'd' && !n[2]);
+	return is_res && rt_param_s64(ev, 0, res);
+}
 
 /* Index of the parameter called name in ev's table entry, or -1. */
 int rt_param_index(const struct rt_event *ev, const char *name);

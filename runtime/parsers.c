@@ -129,7 +129,7 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	struct rt_thread *th = st->cur.th;
 	int64_t fd = -1, dirfd = RT_AT_FDCWD;
 	uint64_t flags = 0, dev = 0, ino = 0;
-	uint32_t nl;
+	uint32_t nl = 0;
 	const char *name = pstr(st, ev, "name", &nl);
 
 	if (!pres(st, ev, &fd))
