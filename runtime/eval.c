@@ -233,10 +233,34 @@ struct cnode {
 	uint64_t *may;
 };
 
+/*
+ * A condition as a branching program: each step tests one check (or one
+ * and/or node's event-code set) and goes to the step for its answer, so
+ * and/or/not cost no calls and no tree walk. The steps are those of the
+ * tree walk in the same order (and stops at its first false operand, or
+ * at its first true one; not swaps the targets), so the answers are the
+ * same. Built by prog_gen(); a DAG made by macros is unfolded, so a
+ * condition whose unfolded size passes PROG_MAX keeps the tree walk.
+ */
+enum { PS_MAY, PS_CHECK };
+#define PC_TRUE (-1)
+#define PC_FALSE (-2)
+#define PROG_MAX 4096
+
+struct pstep {
+	uint8_t kind;          /* PS_MAY: tb_has(bits); PS_CHECK: eval_leaf(k) */
+	const uint64_t *bits;
+	const struct check *k;
+	int32_t t, f;          /* next step for true / false, or PC_TRUE / PC_FALSE */
+};
+
 struct rt_cond {
 	struct rt_cond_ctx *cx;
 	struct cnode *root;
 	uint64_t *may; /* event codes on which root can be true */
+	struct pstep *prog; /* NULL: too large, the tree walk answers */
+	unsigned nprog;
+	int32_t entry;
 	struct fref **refs;
 	size_t nrefs;
 };
@@ -1705,6 +1729,18 @@ static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const s
 static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
 		      const struct rt_event *ev);
 
+/* A check: evt.type bit tests and direct integer comparisons here,
+ * everything else in eval_check() (out of line: its frame is large). */
+static inline bool eval_leaf(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
+			     const struct rt_event *ev)
+{
+	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
+		return ev->info && tb_has(k->tbits, ev->type);
+	if (k->direct_int)
+		return direct_cmp(k, ev);
+	return eval_check(cx, k, st, ev);
+}
+
 /*
  * One operand of and/or/not. The walk over the tree runs for every
  * event, so it stays small: evt.type bit tests are answered here, a
@@ -1719,12 +1755,7 @@ static inline bool eval_kid(struct rt_cond_ctx *cx, const struct cnode *c, struc
 			return false;
 		return eval_node(cx, c, st, ev);
 	}
-	const struct check *k = c->k;
-	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
-		return ev->info && tb_has(k->tbits, ev->type);
-	if (k->direct_int)
-		return direct_cmp(k, ev);
-	return eval_check(cx, k, st, ev);
+	return eval_leaf(cx, c->k, st, ev);
 }
 
 static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
@@ -1749,12 +1780,36 @@ static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_s
 	return false;
 }
 
+static bool run_prog(struct rt_cond_ctx *cx, const struct pstep *prog, int32_t pc,
+		     struct rt_state *st, const struct rt_event *ev)
+{
+	while (pc >= 0) {
+		const struct pstep *p = &prog[pc];
+		bool r = p->kind == PS_MAY ? ev->type >= cx->nevt || tb_has(p->bits, ev->type)
+					   : eval_leaf(cx, p->k, st, ev);
+		pc = r ? p->t : p->f;
+	}
+	return pc == PC_TRUE;
+}
+
 bool rt_cond_eval(const struct rt_cond *c, struct rt_state *st, const struct rt_event *ev)
 {
 	if (!c->cx->pinned)
 		c->cx->epoch++;
 	if (ev->type < c->cx->nevt && !tb_has(c->may, ev->type))
 		return false;
+	if (c->prog) {
+		bool r = run_prog(c->cx, c->prog, c->entry, st, ev);
+#ifndef NDEBUG
+		/* debug builds (the sanitizer one) check the program against
+		 * the tree walk on every evaluation: checks are pure */
+		if (r != eval_node(c->cx, c->root, st, ev)) {
+			fprintf(stderr, "eval: program and tree walk disagree\n");
+			abort();
+		}
+#endif
+		return r;
+	}
 	return eval_node(c->cx, c->root, st, ev);
 }
 
@@ -2000,6 +2055,66 @@ static void node_refs(struct rt_cond_ctx *cx, struct refs_acc *acc, struct cnode
 		node_refs(cx, acc, c->kids[i]);
 }
 
+struct prog_acc {
+	struct rt_cond_ctx *cx;
+	struct pstep *v;
+	unsigned n, cap;
+	bool too_big;
+};
+
+static int32_t prog_emit(struct prog_acc *a, uint8_t kind, const uint64_t *bits,
+			 const struct check *k, int32_t t, int32_t f)
+{
+	if (a->n >= PROG_MAX) {
+		a->too_big = true;
+		return PC_FALSE;
+	}
+	if (a->n == a->cap) {
+		unsigned ncap = a->cap ? a->cap * 2 : 16;
+		struct pstep *nv = ARENA_NEWN(a->cx->a, struct pstep, ncap);
+		if (a->n)
+			memcpy(nv, a->v, a->n * sizeof(*nv));
+		a->v = nv;
+		a->cap = ncap;
+	}
+	a->v[a->n] = (struct pstep){ .kind = kind, .bits = bits, .k = k, .t = t, .f = f };
+	return (int32_t)a->n++;
+}
+
+/* The steps deciding c, going to t when it holds and to f when not;
+ * returns the first. Operands are generated last to first so that each
+ * knows where its answer leads. */
+static int32_t prog_gen(struct prog_acc *a, const struct cnode *c, int32_t t, int32_t f)
+{
+	int32_t next;
+
+	if (a->too_big)
+		return PC_FALSE;
+	switch (c->kind) {
+	case CN_CHECK:
+		return prog_emit(a, PS_CHECK, NULL, c->k, t, f);
+	case CN_NOT:
+		return prog_gen(a, c->kids[0], f, t);
+	case CN_AND:
+		next = t;
+		for (unsigned i = c->n; i-- > 0;)
+			next = prog_gen(a, c->kids[i], next, f);
+		break;
+	case CN_OR:
+		next = f;
+		for (unsigned i = c->n; i-- > 0;)
+			next = prog_gen(a, c->kids[i], t, next);
+		break;
+	default:
+		return PC_FALSE;
+	}
+	/* as eval_kid(): an and/or that cannot be true on this event code
+	 * is false without looking at its operands */
+	if (c->may)
+		next = prog_emit(a, PS_MAY, c->may, NULL, next, f);
+	return next;
+}
+
 struct rt_cond *rt_cond_compile(struct rt_cond_ctx *cx, const struct ast *n,
 				struct rt_cond_err *err)
 {
@@ -2015,6 +2130,13 @@ struct rt_cond *rt_cond_compile(struct rt_cond_ctx *cx, const struct ast *n,
 	c->root = root;
 	c->may = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(rt_evt_count()));
 	may_bits(cx, root, c->may, TB_WORDS(rt_evt_count()));
+	struct prog_acc pa = { .cx = cx };
+	int32_t entry = prog_gen(&pa, root, PC_TRUE, PC_FALSE);
+	if (!pa.too_big) {
+		c->prog = pa.v;
+		c->nprog = pa.n;
+		c->entry = entry;
+	}
 	cx->stamp++;
 	node_refs(cx, &acc, root);
 	c->refs = acc.v;
