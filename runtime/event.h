@@ -171,8 +171,88 @@ struct rt_event {
 /*
  * Decode an event from its wire bytes. Returns 0, or -1 with a reason in
  * *why when the lengths are inconsistent (never reads past len).
+ * Inline: the capture reader decodes every event with it.
  */
-int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why);
+static inline int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why)
+{
+	struct rt_evt_hdr h;
+
+	if (len < RT_EVT_HDR_LEN) {
+		*why = "event shorter than its header";
+		return -1;
+	}
+	__builtin_memcpy(&h, buf, RT_EVT_HDR_LEN);
+	if (h.len < RT_EVT_HDR_LEN || h.len > len) {
+		*why = "event length field out of range";
+		return -1;
+	}
+	const struct rt_evt_info *info = rt_evt_info(h.type);
+	ev->ts = h.ts;
+	ev->tid = h.tid;
+	ev->type = h.type;
+	ev->info = info;
+	ev->raw = buf;
+	ev->raw_len = h.len;
+	if (h.nparams > RT_MAX_PARAMS) {
+		*why = "too many parameters";
+		return -1;
+	}
+	/* Locals, not ev's fields, in the loops: the stores to ev->p[]
+	 * could alias ev->info for the compiler, which would then reload
+	 * everything per parameter. This runs for every event. */
+	const uint32_t np = h.nparams, end = h.len;
+	ev->nparams = np;
+	const uint8_t *lens = buf + RT_EVT_HDR_LEN;
+	size_t off;
+	if (!info || !(info->flags & RT_EF_LARGE_PAYLOAD)) {
+		off = RT_EVT_HDR_LEN + 2 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
+			uint16_t l16;
+			__builtin_memcpy(&l16, lens + 2 * i, 2);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l16;
+			off += l16;
+		}
+	} else {
+		off = RT_EVT_HDR_LEN + 4 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
+			uint32_t l32;
+			__builtin_memcpy(&l32, lens + 4 * i, 4);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l32;
+			off += l32;
+		}
+	}
+	/* One check for all: lengths are unsigned and at most 64 of them
+	 * are added, so the sum cannot wrap and exceeds the event iff some
+	 * parameter's data does. */
+	if (off > end) {
+		*why = "parameter data past the end of the event";
+		return -1;
+	}
+	/* Accessors check nparams; clear the table's missing tail too (an
+	 * older driver's shorter event), never the whole array: this runs
+	 * once per event. */
+	if (info) {
+		uint32_t tn = info->nparams < RT_MAX_PARAMS ? info->nparams : RT_MAX_PARAMS;
+		for (uint32_t i = np; i < tn; i++) {
+			ev->p[i] = NULL;
+			ev->plen[i] = 0;
+			/* a few slots: keep them stores (gcc would call
+			 * memset twice, which costs more) */
+			__asm__("" ::: "memory");
+		}
+	}
+	return 0;
+lens_past:
+	*why = "parameter lengths past the end of the event";
+	return -1;
+}
+
 
 /* Parameter accessors; false if absent or too short. */
 /* Inline: the parsers and rt_evt_rawres() read one or more per event. */
