@@ -360,6 +360,8 @@ void rt_thread_remove(struct rt_state *st, int64_t tid)
 		if ((*pp)->tid == tid) {
 			struct rt_thread *t = *pp;
 			*pp = t->next;
+			if (st->last_th == t)
+				st->last_th = NULL;
 			if (st->cur.th == t) {
 				st->cur.th = NULL;
 				/* the current event's enter parameters point
@@ -807,7 +809,9 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 	c->remove_fd_th = NULL;
 	c->remove_tid = -1;
 
-	struct rt_thread *th = rt_state_thread(st, (int64_t)ev->tid);
+	struct rt_thread *th = st->last_th;
+	if (!th || th->tid != (int64_t)ev->tid)
+		th = rt_state_thread(st, (int64_t)ev->tid);
 	if (!th) {
 		/* libsinsp, reading a capture, invents a thread it knows
 		 * nothing about; its comm prints as <NA>. */
@@ -817,6 +821,7 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 		rt_setstr(&th->exe, "<NA>");
 	}
 	c->th = th;
+	st->last_th = th;
 	const struct rt_evt_info *info = ev->info;
 	if (!info) {
 		return;

@@ -137,6 +137,8 @@ struct rt_state {
 	unsigned nifaces;
 	uint64_t seq; /* events seen, for per-event marks */
 	struct rt_fd *fd_pool; /* removed fd entries, buffers kept, for rt_fd_add() */
+	struct rt_thread *last_th; /* the last event's thread (consecutive events
+				    * mostly share one), NULL once removed */
 	struct rt_cur cur;
 };
 
