@@ -1734,8 +1734,11 @@ static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_s
 static inline bool eval_leaf(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
 			     const struct rt_event *ev)
 {
-	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
-		return ev->info && tb_has(k->tbits, ev->type);
+	if (k->tbits) {
+		if (ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
+			return ev->info && tb_has(k->tbits, ev->type);
+		return type_check(cx, k, ev); /* generic events: by syscall id */
+	}
 	if (k->direct_int)
 		return direct_cmp(k, ev);
 	return eval_check(cx, k, st, ev);
