@@ -1960,17 +1960,15 @@ bool rt_render(struct rt_state *st, const struct rt_event *ev, const struct rt_f
 	       struct strbuf *out)
 {
 	static struct rt_vals vals; /* large: keep it off the stack */
-	struct strbuf scratch = { 0 };
+	static struct strbuf scratch; /* reused: no malloc/free per field */
+	scratch.len = 0;
 	uint32_t n = rt_extract(st, ev, ref, &vals, &scratch);
-	if (n == 0) {
-		sb_free(&scratch);
+	if (n == 0)
 		return false;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
 			sb_putc(out, ' ');
 		render_val(out, &vals.v[i], ref->impl);
 	}
-	sb_free(&scratch);
 	return true;
 }
