@@ -641,7 +641,7 @@ static bool update_fd_tuple(struct rt_state *st, struct rt_fd *f, const uint8_t 
  * transfer marks an IP socket connected; sendto/sendmsg (tuple in the
  * enter event of old captures) and recvfrom/recvmsg (in the exit) name a
  * socket that is not a named TCP one. */
-static void parse_rw_x(struct rt_state *st, const struct rt_event *ev)
+static void parse_rw_x(struct rt_state *st, const struct rt_event *ev, bool in, bool out)
 {
 	struct rt_fd *f = st->cur.fd;
 	int64_t res;
@@ -649,9 +649,6 @@ static void parse_rw_x(struct rt_state *st, const struct rt_event *ev)
 		return;
 	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK)
 		f->connected = true;
-	const char *n = ev->info->name;
-	bool in = !strcmp(n, "recvfrom") || !strcmp(n, "recvmsg");
-	bool out = !strcmp(n, "sendto") || !strcmp(n, "sendmsg");
 	if (!in && !out)
 		return;
 	bool tcp = (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) &&
@@ -1162,6 +1159,8 @@ enum kind {
 	K_SETRESUID,
 	K_SETRESGID,
 	K_RW,
+	K_RW_IN,  /* recvfrom, recvmsg: the tuple names the peer */
+	K_RW_OUT, /* sendto, sendmsg */
 };
 
 static const struct {
@@ -1214,10 +1213,10 @@ static const struct {
 	{ "write", K_RW },
 	{ "recv", K_RW },
 	{ "send", K_RW },
-	{ "recvfrom", K_RW },
-	{ "recvmsg", K_RW },
-	{ "sendto", K_RW },
-	{ "sendmsg", K_RW },
+	{ "recvfrom", K_RW_IN },
+	{ "recvmsg", K_RW_IN },
+	{ "sendto", K_RW_OUT },
+	{ "sendmsg", K_RW_OUT },
 	{ "readv", K_RW },
 	{ "writev", K_RW },
 	{ "pread", K_RW },
@@ -1338,7 +1337,9 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 		parse_setid_x(st, ev, "egid", true);
 		break;
 	case K_RW:
-		parse_rw_x(st, ev);
+	case K_RW_IN:
+	case K_RW_OUT:
+		parse_rw_x(st, ev, k == K_RW_IN, k == K_RW_OUT);
 		break;
 	default:
 		break;
