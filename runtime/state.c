@@ -692,9 +692,7 @@ static size_t path_segments(char *out, size_t outsz, size_t o, bool abs, const c
 	while (*s) {
 		while (*s == '/')
 			s++;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
+		const char *e = strchrnul(s, '/');
 		size_t n = (size_t)(e - s);
 		if (n == 0)
 			break;
@@ -713,8 +711,11 @@ static size_t path_segments(char *out, size_t outsz, size_t o, bool abs, const c
 		} else {
 			if (o > (abs ? 1u : 0u) && o + 1 < outsz)
 				out[o++] = '/';
-			for (size_t i = 0; i < n && o + 1 < outsz; i++)
-				out[o++] = s[i];
+			/* as much of the segment as fits before the NUL */
+			size_t room = o + 1 < outsz ? outsz - 1 - o : 0;
+			size_t k = n < room ? n : room;
+			memcpy(out + o, s, k);
+			o += k;
 		}
 		s = e;
 	}
