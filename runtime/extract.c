@@ -224,6 +224,49 @@ static char l4_char(uint8_t l4)
 	}
 }
 
+/* Small pieces of text without the printf machinery (rendering runs per
+ * printed field): "%llX", "%lld(%s)" and "<%c%c>%s"-like forms. */
+static void put_hex_upper(struct strbuf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char d[16];
+	unsigned n = 0;
+	do {
+		d[sizeof(d) - 1 - n++] = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	sb_putn(b, d + sizeof(d) - n, n);
+}
+
+static void put_i64_paren(struct strbuf *b, int64_t v, const char *s)
+{
+	sb_put_i64(b, v);
+	sb_putc(b, '(');
+	sb_puts(b, s);
+	sb_putc(b, ')');
+}
+
+static void put_u64_paren(struct strbuf *b, uint64_t v, const char *s)
+{
+	sb_put_u64(b, v);
+	sb_putc(b, '(');
+	sb_puts(b, s);
+	sb_putc(b, ')');
+}
+
+/* "<t>name", or "<tl>name" with an l4 letter (l4 0: none) */
+static void put_fd_tag(struct strbuf *b, char type, char l4, const char *name)
+{
+	char t[4] = { '<', type, l4, '>' };
+	if (l4) {
+		sb_putn(b, t, 4);
+	} else {
+		t[2] = '>';
+		sb_putn(b, t, 3);
+	}
+	sb_puts(b, name);
+}
+
 static void ip_text(struct strbuf *b, const uint8_t *ip, bool v6)
 {
 	char tmp[RT_IP6_STRLEN];
@@ -286,13 +329,16 @@ static void render_flags(struct strbuf *b, const char *tab, uint64_t val0)
 		if (fv == val0)
 			break; /* an exact match ends the scan */
 		if ((fv == 0 && val0 == 0) || (fv != 0 && (val & fv) == fv && val != 0)) {
-			sb_printf(b, "%s%s", sep, all_flags[k].name);
+			sb_puts(b, sep);
+			sb_puts(b, all_flags[k].name);
 			sep = "|";
 			val &= ~(uint64_t)fv;
 		}
 	}
-	if (all_flags[k].tab && !strcmp(all_flags[k].tab, tab))
-		sb_printf(b, "%s%s", sep, all_flags[k].name);
+	if (all_flags[k].tab && !strcmp(all_flags[k].tab, tab)) {
+		sb_puts(b, sep);
+		sb_puts(b, all_flags[k].name);
+	}
 }
 
 /* Parameters sysdig prints in hexadecimal (PF_HEX in the driver table). */
@@ -387,7 +433,7 @@ static void render_fd_value(struct rt_state *st, struct strbuf *b, int64_t fd)
 		if (resolved_only)
 			sb_puts(b, errno_name(fd));
 		else
-			sb_printf(b, "%lld(%s)", (long long)fd, errno_name(fd));
+			put_i64_paren(b, fd, errno_name(fd));
 		return;
 	}
 	struct rt_fd *f = st->cur.th ? rt_state_fd(st, st->cur.th, fd) : NULL;
@@ -400,20 +446,16 @@ static void render_fd_value(struct rt_state *st, struct strbuf *b, int64_t fd)
 					  f->type == RT_FD_IPV6_SERVSOCK
 				  ? l4_char(fd_l4(f))
 				  : 0;
-		if (l4)
-			sb_printf(b, "<%c%c>%s", fd_typechar(f->type), l4, f->name);
-		else
-			sb_printf(b, "<%c>%s", fd_typechar(f->type), f->name);
+		put_fd_tag(b, fd_typechar(f->type), l4, f->name);
 		return;
 	}
 	char l4 = (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK ||
 		   f->type == RT_FD_IPV4_SERVSOCK || f->type == RT_FD_IPV6_SERVSOCK)
 			  ? l4_char(fd_l4(f))
 			  : 0;
-	if (l4)
-		sb_printf(b, "(<%c%c>%s)", fd_typechar(f->type), l4, f->name);
-	else
-		sb_printf(b, "(<%c>%s)", fd_typechar(f->type), f->name);
+	sb_putc(b, '(');
+	put_fd_tag(b, fd_typechar(f->type), l4, f->name);
+	sb_putc(b, ')');
 }
 
 static void render_param(struct rt_state *st, const struct rt_event *ev, unsigned i,
@@ -444,7 +486,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 			if (t && resolved_only)
 				sb_puts(b, t->comm);
 			else if (t)
-				sb_printf(b, "%lld(%s)", (long long)s, t->comm);
+				put_i64_paren(b, s, t->comm);
 			else
 				sb_put_i64(b, s);
 		}
@@ -453,11 +495,11 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		if (!rt_param_s64(ev, i, &s))
 			return;
 		if (param_is_hex(ev, i))
-			sb_printf(b, "%llX", (unsigned long long)s);
+			put_hex_upper(b, (uint64_t)s);
 		else if (s < 0 && resolved_only)
 			sb_puts(b, errno_name(s));
 		else if (s < 0)
-			sb_printf(b, "%lld(%s)", (long long)s, errno_name(s));
+			put_i64_paren(b, s, errno_name(s));
 		else
 			sb_put_i64(b, s);
 		return;
@@ -465,8 +507,12 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 	case RT_PT_INT16:
 	case RT_PT_INT32:
 	case RT_PT_INT64:
-		if (rt_param_s64(ev, i, &s))
-			sb_printf(b, param_is_hex(ev, i) ? "%llX" : "%lld", (long long)s);
+		if (rt_param_s64(ev, i, &s)) {
+			if (param_is_hex(ev, i))
+				put_hex_upper(b, (uint64_t)s);
+			else
+				sb_put_i64(b, s);
+		}
 		return;
 	case RT_PT_UINT8:
 	case RT_PT_UINT16:
@@ -482,8 +528,12 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 	case RT_PT_SOCKFAMILY:
 	case RT_PT_BOOL:
 	case RT_PT_SIGSET:
-		if (rt_param_u64(ev, i, &u))
-			sb_printf(b, param_is_hex(ev, i) ? "%llX" : "%llu", (unsigned long long)u);
+		if (rt_param_u64(ev, i, &u)) {
+			if (param_is_hex(ev, i))
+				put_hex_upper(b, u);
+			else
+				sb_put_u64(b, u);
+		}
 		return;
 	case RT_PT_FLAGS8:
 	case RT_PT_FLAGS16:
@@ -521,7 +571,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		if (n && resolved_only)
 			sb_puts(b, n);
 		else if (n)
-			sb_printf(b, "%llu(%s)", (unsigned long long)u, n);
+			put_u64_paren(b, u, n);
 		else
 			sb_put_u64(b, u);
 		return;
