@@ -166,6 +166,10 @@ struct rt_event {
 	uint32_t plen[RT_MAX_PARAMS];
 	const uint8_t *raw; /* the whole event, header included */
 	uint32_t raw_len;
+	/* raw stays valid and unchanged until its source is closed (a
+	 * mapped capture), so the state may keep a pointer to it instead of
+	 * a copy; false from rt_event_decode(), the source sets it */
+	bool raw_kept;
 };
 
 /*
@@ -193,6 +197,7 @@ static inline int rt_event_decode(const uint8_t *buf, size_t len, struct rt_even
 	ev->info = info;
 	ev->raw = buf;
 	ev->raw_len = h.len;
+	ev->raw_kept = false;
 	if (h.nparams > RT_MAX_PARAMS) {
 		*why = "too many parameters";
 		return -1;

@@ -366,7 +366,8 @@ void rt_thread_remove(struct rt_state *st, int64_t tid)
 				st->cur.th = NULL;
 				/* the current event's enter parameters point
 				 * into its buffer: keep it for the event */
-				if (st->cur.has_enter && st->cur.enter_raw == t->enter_buf) {
+				if (st->cur.has_enter && t->enter_buf &&
+				    st->cur.enter_raw == t->enter_buf) {
 					fc_free(st->cur.enter_keep);
 					st->cur.enter_keep = t->enter_buf;
 					t->enter_buf = NULL;
@@ -781,12 +782,17 @@ static void save_enter(struct rt_thread *th, const struct rt_event *ev)
 {
 	if (!ev->raw || !ev->raw_len)
 		return;
-	if (th->enter_cap < ev->raw_len) {
-		fc_free(th->enter_buf);
-		th->enter_buf = fc_malloc(ev->raw_len);
-		th->enter_cap = ev->raw_len;
+	if (ev->raw_kept) {
+		th->enter_ptr = ev->raw; /* no copy: the source keeps them */
+	} else {
+		if (th->enter_cap < ev->raw_len) {
+			fc_free(th->enter_buf);
+			th->enter_buf = fc_malloc(ev->raw_len);
+			th->enter_cap = ev->raw_len;
+		}
+		memcpy(th->enter_buf, ev->raw, ev->raw_len);
+		th->enter_ptr = th->enter_buf;
 	}
-	memcpy(th->enter_buf, ev->raw, ev->raw_len);
 	th->enter_len = ev->raw_len;
 	th->enter_type = ev->type;
 	th->has_enter = true;
@@ -858,9 +864,9 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 			/* save_enter() copied an event that decoded, so it
 			 * pairs; its parameters are decoded on demand */
 			c->has_enter = true;
-			c->enter_raw = th->enter_buf;
+			c->enter_raw = th->enter_ptr;
 			c->enter_raw_len = th->enter_len;
-			memcpy(&c->enter_ts, th->enter_buf, sizeof(c->enter_ts));
+			memcpy(&c->enter_ts, th->enter_ptr, sizeof(c->enter_ts));
 		}
 		th->latency = c->has_enter ? ev->ts - c->enter_ts : 0;
 		if (info->flags & RT_EF_USES_FD) {

@@ -76,7 +76,10 @@ struct rt_thread {
 	bool invalid; /* made up for an unknown tid: libsinsp's "<NA>" thread */
 	struct rt_fdtable *fds;
 	int64_t lastevent_fd;
-	/* the last enter event of this thread, copied, for parameter merge */
+	/* the last enter event of this thread, for parameter merge: at
+	 * enter_ptr, which is enter_buf (a copy) or, for an event whose
+	 * bytes are kept by its source (raw_kept), those bytes */
+	const uint8_t *enter_ptr;
 	uint8_t *enter_buf;
 	uint32_t enter_cap, enter_len;
 	uint16_t enter_type;
@@ -109,7 +112,7 @@ struct rt_cur {
 	bool skip_reset;          /* switch & co: the thread's syscall state stays */
 	/* The paired enter event is decoded only when a parameter of it is
 	 * asked for (rt_cur_enter()): most exits carry all they need. Its
-	 * bytes are th->enter_buf, or enter_keep once th is gone. */
+	 * bytes are th->enter_ptr, or enter_keep once th is gone. */
 	bool enter_decoded;
 	const uint8_t *enter_raw;
 	uint32_t enter_raw_len;
