@@ -13,6 +13,9 @@
  *                   split patterns of `pmatch`, compiled regexes) or a
  *                   right-hand expression (val(), a transformer) whose
  *                   values are turned into literals per event.
+ *   struct pstep    a compiled condition as a branching program: one step
+ *                   per check (or and/or event-code test), each naming the
+ *                   step to go to on true and on false (see prog_gen()).
  *   struct rt_expr  a field or a transformer tree. Fields are shared per
  *                   (name, arg) in cx->frefs, and each keeps the values of
  *                   its last extraction tagged with cx->epoch: that is the
