@@ -13,6 +13,9 @@
  *                   split patterns of `pmatch`, compiled regexes) or a
  *                   right-hand expression (val(), a transformer) whose
  *                   values are turned into literals per event.
+ *   struct pstep    a compiled condition as a branching program: one step
+ *                   per check (or and/or event-code test), each naming the
+ *                   step to go to on true and on false (see prog_gen()).
  *   struct rt_expr  a field or a transformer tree. Fields are shared per
  *                   (name, arg) in cx->frefs, and each keeps the values of
  *                   its last extraction tagged with cx->epoch: that is the
@@ -201,6 +204,10 @@ struct check {
 	/* evt.num / evt.rawres against literals: the value is read from the
 	 * event itself, as the extractor would, without the extraction cache */
 	enum { DV_NONE, DV_EVT_NUM, DV_EVT_RAWRES } direct;
+	/* a direct check that is one integer comparison with a number
+	 * (=, ==, !=, <, <=, >, >=): answered in the tree walk, see
+	 * direct_cmp() */
+	bool direct_int;
 };
 
 /* Bitmaps over event codes (rt_evt_count() bits). */
@@ -224,12 +231,39 @@ struct cnode {
 	struct check *k;
 	unsigned stamp;
 	unsigned cost; /* evaluation cost class, see order_kids() */
+	/* and/or: the event codes on which the node can be true, NULL for
+	 * all (see node_may()); an operand is skipped by one bit test */
+	uint64_t *may;
+};
+
+/*
+ * A condition as a branching program: each step tests one check (or one
+ * and/or node's event-code set) and goes to the step for its answer, so
+ * and/or/not cost no calls and no tree walk. The steps are those of the
+ * tree walk in the same order (and stops at its first false operand, or
+ * at its first true one; not swaps the targets), so the answers are the
+ * same. Built by prog_gen(); a DAG made by macros is unfolded, so a
+ * condition whose unfolded size passes PROG_MAX keeps the tree walk.
+ */
+enum { PS_MAY, PS_CHECK };
+#define PC_TRUE (-1)
+#define PC_FALSE (-2)
+#define PROG_MAX 4096
+
+struct pstep {
+	uint8_t kind;          /* PS_MAY: tb_has(bits); PS_CHECK: eval_leaf(k) */
+	const uint64_t *bits;
+	const struct check *k;
+	int32_t t, f;          /* next step for true / false, or PC_TRUE / PC_FALSE */
 };
 
 struct rt_cond {
 	struct rt_cond_ctx *cx;
 	struct cnode *root;
 	uint64_t *may; /* event codes on which root can be true */
+	struct pstep *prog; /* NULL: too large, the tree walk answers */
+	unsigned nprog;
+	int32_t entry;
 	struct fref **refs;
 	size_t nrefs;
 };
@@ -1404,6 +1438,14 @@ static struct check *compile_check(struct rt_cond_ctx *cx, const struct ast *n,
 			k->direct = !strcmp(f, "evt.num")      ? DV_EVT_NUM
 				    : !strcmp(f, "evt.rawres") ? DV_EVT_RAWRES
 							       : DV_NONE;
+			/* eval_single()'s answer for these operators is
+			 * cmp_one() on the first literal: with a number there,
+			 * one integer comparison */
+			k->direct_int = k->direct != DV_NONE && k->mod == MOD_NONE &&
+					k->nlits > 0 && k->lits[0].num_ok &&
+					(k->op == OP_EQ || k->op == OP_EQEQ || k->op == OP_NE ||
+					 k->op == OP_LT || k->op == OP_LE || k->op == OP_GT ||
+					 k->op == OP_GE);
 		}
 		return k;
 	case AST_VAL:
@@ -1599,11 +1641,31 @@ static bool type_check(struct rt_cond_ctx *cx, const struct check *k, const stru
 	return k->unknown_hit;
 }
 
+/* A direct_int check: the value as eval_check() reads it (evt.num
+ * unsigned, evt.rawres signed and <NA> when the event has no result),
+ * compared as cmp_one() compares integers. */
+static inline bool direct_cmp(const struct check *k, const struct rt_event *ev)
+{
+	const struct lit *r = &k->lits[0];
+	int c;
+	if (k->direct == DV_EVT_NUM) {
+		c = ev->num < r->u ? -1 : ev->num > r->u;
+	} else {
+		int64_t v;
+		if (!rt_evt_rawres(ev, &v))
+			return false; /* <NA> */
+		c = v < r->i ? -1 : v > r->i;
+	}
+	return cmp_ord(k->op, c);
+}
+
 static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const struct check *k,
 						 struct rt_state *st, const struct rt_event *ev)
 {
 	if (k->tbits)
 		return type_check(cx, k, ev);
+	if (k->direct_int)
+		return direct_cmp(k, ev);
 	if (k->direct != DV_NONE) {
 		/* the values rt_extract() gives these two fields, typed alike */
 		struct rt_val v = { .type = FT_UINT64 };
@@ -1670,6 +1732,21 @@ static __attribute__((noinline)) bool eval_check(struct rt_cond_ctx *cx, const s
 static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
 		      const struct rt_event *ev);
 
+/* A check: evt.type bit tests and direct integer comparisons here,
+ * everything else in eval_check() (out of line: its frame is large). */
+static inline bool eval_leaf(struct rt_cond_ctx *cx, const struct check *k, struct rt_state *st,
+			     const struct rt_event *ev)
+{
+	if (k->tbits) {
+		if (ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
+			return ev->info && tb_has(k->tbits, ev->type);
+		return type_check(cx, k, ev); /* generic events: by syscall id */
+	}
+	if (k->direct_int)
+		return direct_cmp(k, ev);
+	return eval_check(cx, k, st, ev);
+}
+
 /*
  * One operand of and/or/not. The walk over the tree runs for every
  * event, so it stays small: evt.type bit tests are answered here, a
@@ -1679,12 +1756,12 @@ static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_s
 static inline bool eval_kid(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
 			    const struct rt_event *ev)
 {
-	if (c->kind != CN_CHECK)
+	if (c->kind != CN_CHECK) {
+		if (c->may && ev->type < cx->nevt && !tb_has(c->may, ev->type))
+			return false;
 		return eval_node(cx, c, st, ev);
-	const struct check *k = c->k;
-	if (k->tbits && ev->type > TB_GENERIC_MAX && ev->type < cx->nevt)
-		return ev->info && tb_has(k->tbits, ev->type);
-	return eval_check(cx, k, st, ev);
+	}
+	return eval_leaf(cx, c->k, st, ev);
 }
 
 static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_state *st,
@@ -1709,12 +1786,36 @@ static bool eval_node(struct rt_cond_ctx *cx, const struct cnode *c, struct rt_s
 	return false;
 }
 
+static bool run_prog(struct rt_cond_ctx *cx, const struct pstep *prog, int32_t pc,
+		     struct rt_state *st, const struct rt_event *ev)
+{
+	while (pc >= 0) {
+		const struct pstep *p = &prog[pc];
+		bool r = p->kind == PS_MAY ? ev->type >= cx->nevt || tb_has(p->bits, ev->type)
+					   : eval_leaf(cx, p->k, st, ev);
+		pc = r ? p->t : p->f;
+	}
+	return pc == PC_TRUE;
+}
+
 bool rt_cond_eval(const struct rt_cond *c, struct rt_state *st, const struct rt_event *ev)
 {
 	if (!c->cx->pinned)
 		c->cx->epoch++;
 	if (ev->type < c->cx->nevt && !tb_has(c->may, ev->type))
 		return false;
+	if (c->prog) {
+		bool r = run_prog(c->cx, c->prog, c->entry, st, ev);
+#ifndef NDEBUG
+		/* debug builds (the sanitizer one) check the program against
+		 * the tree walk on every evaluation: checks are pure */
+		if (r != eval_node(c->cx, c->root, st, ev)) {
+			fprintf(stderr, "eval: program and tree walk disagree\n");
+			abort();
+		}
+#endif
+		return r;
+	}
 	return eval_node(c->cx, c->root, st, ev);
 }
 
@@ -1761,6 +1862,43 @@ static void type_bits_build(struct rt_cond_ctx *cx, struct check *k)
 			k->sbits[id / 64] |= 1ull << (id % 64);
 	}
 	k->unknown_hit = type_name_hit(k, RT_UNKNOWN_SYSCALL);
+}
+
+/* The event codes on which a compiled node can be true, NULL for all:
+ * an evt.type check's codes (generic events always, their type is their
+ * syscall's), an and's intersection, an or's union; a not or any other
+ * check can be true anywhere. Kids are compiled first, so this is O(1)
+ * per node even when macros make the condition a DAG. */
+static const uint64_t *kid_may(const struct cnode *c)
+{
+	if (c->kind == CN_CHECK)
+		return c->k->tbits;
+	return c->kind == CN_NOT ? NULL : c->may;
+}
+
+static void node_may(struct rt_cond_ctx *cx, struct cnode *c)
+{
+	size_t nw = TB_WORDS(rt_evt_count());
+	bool is_and = c->kind == CN_AND;
+	uint64_t *m = NULL;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		const uint64_t *k = kid_may(c->kids[i]);
+		if (!k) {
+			if (is_and)
+				continue; /* all: the intersection is the others' */
+			return;           /* or: true anywhere */
+		}
+		if (!m) {
+			m = ARENA_NEWN(cx->a, uint64_t, nw);
+			memcpy(m, k, nw * sizeof(*m));
+		} else {
+			for (size_t w = 0; w < nw; w++)
+				m[w] = is_and ? m[w] & k[w] : m[w] | k[w];
+		}
+		m[0] |= (2ull << TB_GENERIC_MAX) - 1;
+	}
+	c->may = m;
 }
 
 /* The event codes on which c can be true (all for what is not known). */
@@ -1864,6 +2002,8 @@ static struct cnode *compile_node(struct rt_cond_ctx *cx, const struct ast *n,
 			if (!(c->kids[i] = compile_node(cx, n->kids[i], err, depth + 1)))
 				return NULL;
 		order_kids(c);
+		if (c->kind != CN_NOT)
+			node_may(cx, c);
 		break;
 	case AST_UNARY:
 	case AST_BINARY:
@@ -1921,6 +2061,66 @@ static void node_refs(struct rt_cond_ctx *cx, struct refs_acc *acc, struct cnode
 		node_refs(cx, acc, c->kids[i]);
 }
 
+struct prog_acc {
+	struct rt_cond_ctx *cx;
+	struct pstep *v;
+	unsigned n, cap;
+	bool too_big;
+};
+
+static int32_t prog_emit(struct prog_acc *a, uint8_t kind, const uint64_t *bits,
+			 const struct check *k, int32_t t, int32_t f)
+{
+	if (a->n >= PROG_MAX) {
+		a->too_big = true;
+		return PC_FALSE;
+	}
+	if (a->n == a->cap) {
+		unsigned ncap = a->cap ? a->cap * 2 : 16;
+		struct pstep *nv = ARENA_NEWN(a->cx->a, struct pstep, ncap);
+		if (a->n)
+			memcpy(nv, a->v, a->n * sizeof(*nv));
+		a->v = nv;
+		a->cap = ncap;
+	}
+	a->v[a->n] = (struct pstep){ .kind = kind, .bits = bits, .k = k, .t = t, .f = f };
+	return (int32_t)a->n++;
+}
+
+/* The steps deciding c, going to t when it holds and to f when not;
+ * returns the first. Operands are generated last to first so that each
+ * knows where its answer leads. */
+static int32_t prog_gen(struct prog_acc *a, const struct cnode *c, int32_t t, int32_t f)
+{
+	int32_t next;
+
+	if (a->too_big)
+		return PC_FALSE;
+	switch (c->kind) {
+	case CN_CHECK:
+		return prog_emit(a, PS_CHECK, NULL, c->k, t, f);
+	case CN_NOT:
+		return prog_gen(a, c->kids[0], f, t);
+	case CN_AND:
+		next = t;
+		for (unsigned i = c->n; i-- > 0;)
+			next = prog_gen(a, c->kids[i], next, f);
+		break;
+	case CN_OR:
+		next = f;
+		for (unsigned i = c->n; i-- > 0;)
+			next = prog_gen(a, c->kids[i], t, next);
+		break;
+	default:
+		return PC_FALSE;
+	}
+	/* as eval_kid(): an and/or that cannot be true on this event code
+	 * is false without looking at its operands */
+	if (c->may)
+		next = prog_emit(a, PS_MAY, c->may, NULL, next, f);
+	return next;
+}
+
 struct rt_cond *rt_cond_compile(struct rt_cond_ctx *cx, const struct ast *n,
 				struct rt_cond_err *err)
 {
@@ -1936,6 +2136,13 @@ struct rt_cond *rt_cond_compile(struct rt_cond_ctx *cx, const struct ast *n,
 	c->root = root;
 	c->may = ARENA_NEWN(cx->a, uint64_t, TB_WORDS(rt_evt_count()));
 	may_bits(cx, root, c->may, TB_WORDS(rt_evt_count()));
+	struct prog_acc pa = { .cx = cx };
+	int32_t entry = prog_gen(&pa, root, PC_TRUE, PC_FALSE);
+	if (!pa.too_big) {
+		c->prog = pa.v;
+		c->nprog = pa.n;
+		c->entry = entry;
+	}
 	cx->stamp++;
 	node_refs(cx, &acc, root);
 	c->refs = acc.v;

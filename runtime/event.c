@@ -23,15 +23,6 @@ const struct rt_evt_info rt_evt_table_[] = {
 #define EVT_COUNT (sizeof(rt_evt_table_) / sizeof(rt_evt_table_[0]))
 const uint16_t rt_evt_table_n_ = EVT_COUNT;
 
-bool rt_evt_is_internal(const struct rt_evt_info *info)
-{
-	if (!info)
-		return true;
-	if (info->category & RT_EC_INTERNAL)
-		return true;
-	return (info->category & RT_EC_METAEVENT) && !strcmp(info->name, "container");
-}
-
 uint16_t rt_evt_count(void)
 {
 	return (uint16_t)EVT_COUNT;
@@ -47,109 +38,6 @@ const char *rt_param_type_name(enum rt_param_type t)
 	return t < RT_PT__COUNT ? names[t] : "PT_?";
 }
 
-int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why)
-{
-	struct rt_evt_hdr h;
-
-	if (len < RT_EVT_HDR_LEN) {
-		*why = "event shorter than its header";
-		return -1;
-	}
-	memcpy(&h, buf, RT_EVT_HDR_LEN);
-	if (h.len < RT_EVT_HDR_LEN || h.len > len) {
-		*why = "event length field out of range";
-		return -1;
-	}
-	ev->ts = h.ts;
-	ev->tid = h.tid;
-	ev->type = h.type;
-	ev->info = rt_evt_info(h.type);
-	ev->raw = buf;
-	ev->raw_len = h.len;
-	if (h.nparams > RT_MAX_PARAMS) {
-		*why = "too many parameters";
-		return -1;
-	}
-	ev->nparams = h.nparams;
-	size_t lsz = ev->info && (ev->info->flags & RT_EF_LARGE_PAYLOAD) ? 4 : 2;
-	size_t off = RT_EVT_HDR_LEN + lsz * h.nparams;
-	if (off > h.len) {
-		*why = "parameter lengths past the end of the event";
-		return -1;
-	}
-	for (uint32_t i = 0; i < h.nparams; i++) {
-		uint32_t pl = 0;
-		if (lsz == 2) {
-			uint16_t l16;
-			memcpy(&l16, buf + RT_EVT_HDR_LEN + 2 * i, 2);
-			pl = l16;
-		} else {
-			memcpy(&pl, buf + RT_EVT_HDR_LEN + 4 * i, 4);
-		}
-		if (pl > h.len - off) {
-			*why = "parameter data past the end of the event";
-			return -1;
-		}
-		ev->p[i] = buf + off;
-		ev->plen[i] = pl;
-		off += pl;
-	}
-	/* Accessors check nparams; clear the table's missing tail too (an
-	 * older driver's shorter event), never the whole array: this runs
-	 * once per event. */
-	for (uint32_t i = h.nparams; ev->info && i < ev->info->nparams && i < RT_MAX_PARAMS; i++) {
-		ev->p[i] = NULL;
-		ev->plen[i] = 0;
-	}
-	return 0;
-}
-
-bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out)
-{
-	if (i >= ev->nparams || !ev->p[i])
-		return false;
-	uint32_t l = ev->plen[i];
-	if (l == 1) {
-		*out = ev->p[i][0];
-	} else if (l == 2) {
-		uint16_t v;
-		memcpy(&v, ev->p[i], 2);
-		*out = v;
-	} else if (l == 4) {
-		uint32_t v;
-		memcpy(&v, ev->p[i], 4);
-		*out = v;
-	} else if (l == 8) {
-		memcpy(out, ev->p[i], 8);
-	} else {
-		return false;
-	}
-	return true;
-}
-
-bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out)
-{
-	if (i >= ev->nparams || !ev->p[i])
-		return false;
-	uint32_t l = ev->plen[i];
-	if (l == 1) {
-		*out = (int8_t)ev->p[i][0];
-	} else if (l == 2) {
-		int16_t v;
-		memcpy(&v, ev->p[i], 2);
-		*out = v;
-	} else if (l == 4) {
-		int32_t v;
-		memcpy(&v, ev->p[i], 4);
-		*out = v;
-	} else if (l == 8) {
-		memcpy(out, ev->p[i], 8);
-	} else {
-		return false;
-	}
-	return true;
-}
-
 const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
 {
 	if (i >= ev->nparams || !ev->p[i] || !ev->plen[i])
@@ -163,40 +51,71 @@ const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len)
 	return s;
 }
 
+/* rt_param_index()'s memory: an open-addressed table keyed by (event
+ * table entry, name pointer), never evicted, probed a few slots deep. */
+#define PIDX_SLOTS 2048 /* a power of two; (event code, name) pairs in use are far fewer */
+#define PIDX_PROBES 8
+#define PIDX_KEY 24
+
+struct pidx_slot {
+	const struct rt_evt_info *info; /* NULL: empty */
+	const char *name;
+	int idx;
+	char key[PIDX_KEY];
+};
+
+static int param_index_scan(const struct rt_evt_info *info, const char *name)
+{
+	for (unsigned i = 0; i < info->nparams; i++)
+		if (!strcmp(info->params[i].name, name))
+			return (int)i;
+	return -1;
+}
+
 int rt_param_index(const struct rt_event *ev, const char *name)
 {
 	/* Parsers and extractors look parameters up by name for every
 	 * event, with the same few names: remember the answer per (event
-	 * code, name) in a small direct-mapped cache. The slot keeps a copy
-	 * of the name, so a hit costs one short comparison and a buffer
-	 * reused for another name can never return a stale answer. */
-	static _Thread_local struct {
-		const struct rt_evt_info *info;
-		const char *name;
-		char key[24];
-		int idx;
-	} cache[256];
+	 * code, name). A slot keeps a copy of the name, so a hit costs one
+	 * short comparison and a buffer reused for another name can never
+	 * return a stale answer (its slot is rewritten). */
+	static _Thread_local struct pidx_slot tab[PIDX_SLOTS];
 	const struct rt_evt_info *info = ev->info;
 
 	if (!info)
 		return -1;
-	unsigned h = (unsigned)((((uintptr_t)name >> 3) ^ ((uintptr_t)info >> 4)) & 255);
-	if (cache[h].info == info && cache[h].name == name && !strcmp(cache[h].key, name))
-		return cache[h].idx;
-	int idx = -1;
-	for (unsigned i = 0; i < info->nparams; i++)
-		if (!strcmp(info->params[i].name, name)) {
-			idx = (int)i;
-			break;
+	uint64_t h = ((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) ^
+		     ((uint64_t)(uintptr_t)info * 0xc2b2ae3d27d4eb4fULL);
+	unsigned base = (unsigned)(h >> 40);
+	for (unsigned k = 0; k < PIDX_PROBES; k++) {
+		struct pidx_slot *sl = &tab[(base + k) & (PIDX_SLOTS - 1)];
+		if (sl->info == info && sl->name == name) {
+			if (!strcmp(sl->key, name))
+				return sl->idx;
+			/* same pointer, new text: answer and refresh the slot */
+			int idx = param_index_scan(info, name);
+			size_t n = strlen(name);
+			if (n < PIDX_KEY) {
+				memcpy(sl->key, name, n + 1);
+				sl->idx = idx;
+			} else {
+				sl->info = NULL;
+			}
+			return idx;
 		}
-	size_t n = strlen(name);
-	if (n < sizeof(cache[h].key)) {
-		cache[h].info = info;
-		cache[h].name = name;
-		memcpy(cache[h].key, name, n + 1);
-		cache[h].idx = idx;
+		if (!sl->info) {
+			int idx = param_index_scan(info, name);
+			size_t n = strlen(name);
+			if (n < PIDX_KEY) {
+				sl->info = info;
+				sl->name = name;
+				memcpy(sl->key, name, n + 1);
+				sl->idx = idx;
+			}
+			return idx;
+		}
 	}
-	return idx;
+	return param_index_scan(info, name); /* the neighbourhood is full */
 }
 
 /* ---- syscall names ---- */
@@ -241,12 +160,3 @@ const char *rt_evt_type_name(const struct rt_event *ev)
 	return ev->info->name;
 }
 
-bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
-{
-	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
-		return false;
-	const char *n = ev->info->params[0].name; /* "res" or "fd", per event */
-	bool is_res = (n[0] == 'r' && n[1] == 'e' && n[2] == 's' && !n[3]) ||
-		      (n[0] == 'f' && n[1] == 'd' && !n[2]);
-	return is_res && rt_param_s64(ev, 0, res);
-}

@@ -128,8 +128,16 @@ struct rt_evt_info {
 };
 
 /* Events libsinsp consumes itself and never shows to filters: internal
- * ones (procinfo, ...) and the container meta events of a capture. */
-bool rt_evt_is_internal(const struct rt_evt_info *info);
+ * ones (procinfo, ...) and the container meta events of a capture.
+ * Inline: asked for every event. */
+static inline bool rt_evt_is_internal(const struct rt_evt_info *info)
+{
+	if (!info)
+		return true;
+	if (info->category & RT_EC_INTERNAL)
+		return true;
+	return (info->category & RT_EC_METAEVENT) && !__builtin_strcmp(info->name, "container");
+}
 
 /* NULL for codes outside the table. Inline: every decode asks. */
 extern const struct rt_evt_info rt_evt_table_[];
@@ -158,17 +166,146 @@ struct rt_event {
 	uint32_t plen[RT_MAX_PARAMS];
 	const uint8_t *raw; /* the whole event, header included */
 	uint32_t raw_len;
+	/* raw stays valid and unchanged until its source is closed (a
+	 * mapped capture), so the state may keep a pointer to it instead of
+	 * a copy; false from rt_event_decode(), the source sets it */
+	bool raw_kept;
 };
 
 /*
  * Decode an event from its wire bytes. Returns 0, or -1 with a reason in
  * *why when the lengths are inconsistent (never reads past len).
+ * Inline: the capture reader decodes every event with it.
  */
-int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why);
+static inline int rt_event_decode(const uint8_t *buf, size_t len, struct rt_event *ev, const char **why)
+{
+	struct rt_evt_hdr h;
+
+	if (len < RT_EVT_HDR_LEN) {
+		*why = "event shorter than its header";
+		return -1;
+	}
+	__builtin_memcpy(&h, buf, RT_EVT_HDR_LEN);
+	if (h.len < RT_EVT_HDR_LEN || h.len > len) {
+		*why = "event length field out of range";
+		return -1;
+	}
+	const struct rt_evt_info *info = rt_evt_info(h.type);
+	ev->ts = h.ts;
+	ev->tid = h.tid;
+	ev->type = h.type;
+	ev->info = info;
+	ev->raw = buf;
+	ev->raw_len = h.len;
+	ev->raw_kept = false;
+	if (h.nparams > RT_MAX_PARAMS) {
+		*why = "too many parameters";
+		return -1;
+	}
+	/* Locals, not ev's fields, in the loops: the stores to ev->p[]
+	 * could alias ev->info for the compiler, which would then reload
+	 * everything per parameter. This runs for every event. */
+	const uint32_t np = h.nparams, end = h.len;
+	ev->nparams = np;
+	const uint8_t *lens = buf + RT_EVT_HDR_LEN;
+	size_t off;
+	if (!info || !(info->flags & RT_EF_LARGE_PAYLOAD)) {
+		off = RT_EVT_HDR_LEN + 2 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
+			uint16_t l16;
+			__builtin_memcpy(&l16, lens + 2 * i, 2);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l16;
+			off += l16;
+		}
+	} else {
+		off = RT_EVT_HDR_LEN + 4 * (size_t)np;
+		if (off > end)
+			goto lens_past;
+		for (uint32_t i = 0; i < np; i++) {
+			uint32_t l32;
+			__builtin_memcpy(&l32, lens + 4 * i, 4);
+			ev->p[i] = buf + off;
+			ev->plen[i] = l32;
+			off += l32;
+		}
+	}
+	/* One check for all: lengths are unsigned and at most 64 of them
+	 * are added, so the sum cannot wrap and exceeds the event iff some
+	 * parameter's data does. */
+	if (off > end) {
+		*why = "parameter data past the end of the event";
+		return -1;
+	}
+	/* Accessors check nparams; clear the table's missing tail too (an
+	 * older driver's shorter event), never the whole array: this runs
+	 * once per event. */
+	if (info) {
+		uint32_t tn = info->nparams < RT_MAX_PARAMS ? info->nparams : RT_MAX_PARAMS;
+		for (uint32_t i = np; i < tn; i++) {
+			ev->p[i] = NULL;
+			ev->plen[i] = 0;
+			/* a few slots: keep them stores (gcc would call
+			 * memset twice, which costs more) */
+			__asm__("" ::: "memory");
+		}
+	}
+	return 0;
+lens_past:
+	*why = "parameter lengths past the end of the event";
+	return -1;
+}
+
 
 /* Parameter accessors; false if absent or too short. */
-bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out); /* any int width, zero-extended */
-bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out);  /* sign-extended */
+/* Inline: the parsers and rt_evt_rawres() read one or more per event. */
+static inline bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out) /* any int width, zero-extended */
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = ev->p[i][0];
+	} else if (l == 2) {
+		uint16_t v;
+		__builtin_memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		uint32_t v;
+		__builtin_memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		__builtin_memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static inline bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out) /* sign-extended */
+{
+	if (i >= ev->nparams || !ev->p[i])
+		return false;
+	uint32_t l = ev->plen[i];
+	if (l == 1) {
+		*out = (int8_t)ev->p[i][0];
+	} else if (l == 2) {
+		int16_t v;
+		__builtin_memcpy(&v, ev->p[i], 2);
+		*out = v;
+	} else if (l == 4) {
+		int32_t v;
+		__builtin_memcpy(&v, ev->p[i], 4);
+		*out = v;
+	} else if (l == 8) {
+		__builtin_memcpy(out, ev->p[i], 8);
+	} else {
+		return false;
+	}
+	return true;
+}
 /* A NUL-terminated string param; returns NULL if absent. len excludes NUL. */
 const char *rt_param_str(const struct rt_event *ev, unsigned i, uint32_t *len);
 /* The name sysdig prints for a driver syscall code (PPM_SC_*, the
@@ -186,8 +323,17 @@ int64_t rt_evt_generic_id(const struct rt_event *ev);
 #define RT_UNKNOWN_SYSCALL "<unknown>" /* evt.type of an id without a name */
 
 /* evt.rawres: an exit event's first parameter when it is its result
- * (named res, or fd for the calls that return one); false otherwise. */
-bool rt_evt_rawres(const struct rt_event *ev, int64_t *res);
+ * (named res, or fd for the calls that return one); false otherwise.
+ * Inline: filters ask it of every event. */
+static inline bool rt_evt_rawres(const struct rt_event *ev, int64_t *res)
+{
+	if (!ev->info || !ev->info->exit || ev->nparams == 0 || ev->info->nparams == 0)
+		return false;
+	const char *n = ev->info->params[0].name; /* "res" or "fd", per event */
+	bool is_res = (n[0] == 'r' && n[1] == 'e' && n[2] == 's' && !n[3]) ||
+		      (n[0] == 'f' && n[1] == 'd' && !n[2]);
+	return is_res && rt_param_s64(ev, 0, res);
+}
 
 /* Index of the parameter called name in ev's table entry, or -1. */
 int rt_param_index(const struct rt_event *ev, const char *name);

@@ -224,14 +224,54 @@ static char l4_char(uint8_t l4)
 	}
 }
 
+/* Small pieces of text without the printf machinery (rendering runs per
+ * printed field): "%llX", "%lld(%s)" and "<%c%c>%s"-like forms. */
+static void put_hex_upper(struct strbuf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char d[16];
+	unsigned n = 0;
+	do {
+		d[sizeof(d) - 1 - n++] = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	sb_putn(b, d + sizeof(d) - n, n);
+}
+
+static void put_i64_paren(struct strbuf *b, int64_t v, const char *s)
+{
+	sb_put_i64(b, v);
+	sb_putc(b, '(');
+	sb_puts(b, s);
+	sb_putc(b, ')');
+}
+
+static void put_u64_paren(struct strbuf *b, uint64_t v, const char *s)
+{
+	sb_put_u64(b, v);
+	sb_putc(b, '(');
+	sb_puts(b, s);
+	sb_putc(b, ')');
+}
+
+/* "<t>name", or "<tl>name" with an l4 letter (l4 0: none) */
+static void put_fd_tag(struct strbuf *b, char type, char l4, const char *name)
+{
+	char t[4] = { '<', type, l4, '>' };
+	if (l4) {
+		sb_putn(b, t, 4);
+	} else {
+		t[2] = '>';
+		sb_putn(b, t, 3);
+	}
+	sb_puts(b, name);
+}
+
 static void ip_text(struct strbuf *b, const uint8_t *ip, bool v6)
 {
-	char tmp[64];
-	if (v6)
-		rt_ip6_str(tmp, sizeof(tmp), ip);
-	else
-		snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-	sb_puts(b, tmp);
+	char tmp[RT_IP6_STRLEN];
+	size_t n = v6 ? rt_ip6_fmt(tmp, ip) : rt_ip4_fmt(tmp, ip);
+	sb_putn(b, tmp, n);
 }
 
 /* ---- syscall categories ---- */
@@ -289,13 +329,16 @@ static void render_flags(struct strbuf *b, const char *tab, uint64_t val0)
 		if (fv == val0)
 			break; /* an exact match ends the scan */
 		if ((fv == 0 && val0 == 0) || (fv != 0 && (val & fv) == fv && val != 0)) {
-			sb_printf(b, "%s%s", sep, all_flags[k].name);
+			sb_puts(b, sep);
+			sb_puts(b, all_flags[k].name);
 			sep = "|";
 			val &= ~(uint64_t)fv;
 		}
 	}
-	if (all_flags[k].tab && !strcmp(all_flags[k].tab, tab))
-		sb_printf(b, "%s%s", sep, all_flags[k].name);
+	if (all_flags[k].tab && !strcmp(all_flags[k].tab, tab)) {
+		sb_puts(b, sep);
+		sb_puts(b, all_flags[k].name);
+	}
 }
 
 /* Parameters sysdig prints in hexadecimal (PF_HEX in the driver table). */
@@ -390,7 +433,7 @@ static void render_fd_value(struct rt_state *st, struct strbuf *b, int64_t fd)
 		if (resolved_only)
 			sb_puts(b, errno_name(fd));
 		else
-			sb_printf(b, "%lld(%s)", (long long)fd, errno_name(fd));
+			put_i64_paren(b, fd, errno_name(fd));
 		return;
 	}
 	struct rt_fd *f = st->cur.th ? rt_state_fd(st, st->cur.th, fd) : NULL;
@@ -403,20 +446,16 @@ static void render_fd_value(struct rt_state *st, struct strbuf *b, int64_t fd)
 					  f->type == RT_FD_IPV6_SERVSOCK
 				  ? l4_char(fd_l4(f))
 				  : 0;
-		if (l4)
-			sb_printf(b, "<%c%c>%s", fd_typechar(f->type), l4, f->name);
-		else
-			sb_printf(b, "<%c>%s", fd_typechar(f->type), f->name);
+		put_fd_tag(b, fd_typechar(f->type), l4, f->name);
 		return;
 	}
 	char l4 = (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK ||
 		   f->type == RT_FD_IPV4_SERVSOCK || f->type == RT_FD_IPV6_SERVSOCK)
 			  ? l4_char(fd_l4(f))
 			  : 0;
-	if (l4)
-		sb_printf(b, "(<%c%c>%s)", fd_typechar(f->type), l4, f->name);
-	else
-		sb_printf(b, "(<%c>%s)", fd_typechar(f->type), f->name);
+	sb_putc(b, '(');
+	put_fd_tag(b, fd_typechar(f->type), l4, f->name);
+	sb_putc(b, ')');
 }
 
 static void render_param(struct rt_state *st, const struct rt_event *ev, unsigned i,
@@ -447,7 +486,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 			if (t && resolved_only)
 				sb_puts(b, t->comm);
 			else if (t)
-				sb_printf(b, "%lld(%s)", (long long)s, t->comm);
+				put_i64_paren(b, s, t->comm);
 			else
 				sb_put_i64(b, s);
 		}
@@ -456,11 +495,11 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		if (!rt_param_s64(ev, i, &s))
 			return;
 		if (param_is_hex(ev, i))
-			sb_printf(b, "%llX", (unsigned long long)s);
+			put_hex_upper(b, (uint64_t)s);
 		else if (s < 0 && resolved_only)
 			sb_puts(b, errno_name(s));
 		else if (s < 0)
-			sb_printf(b, "%lld(%s)", (long long)s, errno_name(s));
+			put_i64_paren(b, s, errno_name(s));
 		else
 			sb_put_i64(b, s);
 		return;
@@ -468,8 +507,12 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 	case RT_PT_INT16:
 	case RT_PT_INT32:
 	case RT_PT_INT64:
-		if (rt_param_s64(ev, i, &s))
-			sb_printf(b, param_is_hex(ev, i) ? "%llX" : "%lld", (long long)s);
+		if (rt_param_s64(ev, i, &s)) {
+			if (param_is_hex(ev, i))
+				put_hex_upper(b, (uint64_t)s);
+			else
+				sb_put_i64(b, s);
+		}
 		return;
 	case RT_PT_UINT8:
 	case RT_PT_UINT16:
@@ -485,8 +528,12 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 	case RT_PT_SOCKFAMILY:
 	case RT_PT_BOOL:
 	case RT_PT_SIGSET:
-		if (rt_param_u64(ev, i, &u))
-			sb_printf(b, param_is_hex(ev, i) ? "%llX" : "%llu", (unsigned long long)u);
+		if (rt_param_u64(ev, i, &u)) {
+			if (param_is_hex(ev, i))
+				put_hex_upper(b, u);
+			else
+				sb_put_u64(b, u);
+		}
 		return;
 	case RT_PT_FLAGS8:
 	case RT_PT_FLAGS16:
@@ -524,7 +571,7 @@ static void render_param(struct rt_state *st, const struct rt_event *ev, unsigne
 		if (n && resolved_only)
 			sb_puts(b, n);
 		else if (n)
-			sb_printf(b, "%llu(%s)", (unsigned long long)u, n);
+			put_u64_paren(b, u, n);
 		else
 			sb_put_u64(b, u);
 		return;
@@ -1047,10 +1094,11 @@ static const struct rt_event *arg_source(struct rt_state *st, const struct rt_ev
 		return ev;
 	}
 	if (st->merge_enter && ev == st->cur.ev && st->cur.has_enter) {
-		i = rt_param_index(&st->cur.enter, im->param_name);
-		if (i >= 0 && (unsigned)i < st->cur.enter.nparams) {
+		const struct rt_event *en = rt_cur_enter(st);
+		i = rt_param_index(en, im->param_name);
+		if (i >= 0 && (unsigned)i < en->nparams) {
 			*idx = i;
-			return &st->cur.enter;
+			return en;
 		}
 	}
 	return NULL;
@@ -1088,37 +1136,61 @@ static void caps_text(struct strbuf *b, uint64_t caps)
 	}
 }
 
+/* The broken-down local time of one second and its texts, formatted on
+ * first use: events come in time order, so consecutive ones mostly share
+ * their second, and localtime_r + strftime cost more than the rest of a
+ * line. */
+struct time_memo {
+	bool valid;
+	time_t secs;
+	struct tm tm;
+	char text[3][32]; /* "%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S" */
+	bool have[3];
+};
+
+static const char *time_memo_text(struct time_memo *m, unsigned k)
+{
+	static const char *const fmts[3] = { "%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S" };
+	if (!m->have[k]) {
+		if (!strftime(m->text[k], sizeof(m->text[k]), fmts[k], &m->tm))
+			m->text[k][0] = '\0';
+		m->have[k] = true;
+	}
+	return m->text[k];
+}
+
 static void time_text(struct strbuf *b, uint64_t ts, enum fid id)
 {
+	static _Thread_local struct time_memo memo;
 	time_t secs = (time_t)(ts / 1000000000ULL);
 	unsigned long ns = (unsigned long)(ts % 1000000000ULL);
-	struct tm tm;
-	localtime_r(&secs, &tm);
-	char buf[64];
+	if (!memo.valid || memo.secs != secs) {
+		localtime_r(&secs, &memo.tm);
+		memo.secs = secs;
+		memo.valid = true;
+		memset(memo.have, 0, sizeof(memo.have));
+	}
+	const struct tm *tmp = &memo.tm;
 	switch (id) {
 	case F_EVT_TIME:
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 0));
 		sb_putc(b, '.');
 		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_TIME_S:
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 0));
 		break;
 	case F_EVT_DATETIME:
-		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 1));
 		sb_putc(b, '.');
 		sb_put_u64w(b, ns, 9);
 		break;
 	case F_EVT_DATETIME_S:
-		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-		sb_puts(b, buf);
+		sb_puts(b, time_memo_text(&memo, 1));
 		break;
 	default: {
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-		long off = tm.tm_gmtoff / 60;
+		const char *buf = time_memo_text(&memo, 2);
+		long off = tmp->tm_gmtoff / 60;
 		char sign = off < 0 ? '-' : '+';
 		if (off < 0)
 			off = -off;
@@ -1631,7 +1703,7 @@ uint32_t rt_extract(struct rt_state *st, const struct rt_event *ev, const struct
 	}
 	case F_EVT_LATENCY:
 		if (ev->info && ev->info->exit && ev == st->cur.ev && st->cur.has_enter)
-			return put_u(out, FT_RELTIME, ev->ts - st->cur.enter.ts);
+			return put_u(out, FT_RELTIME, ev->ts - st->cur.enter_ts);
 		/* a switch reports its thread's last syscall latency */
 		if (ev == st->cur.ev && st->cur.skip_reset && th)
 			return put_u(out, FT_RELTIME, th->latency);
@@ -1938,17 +2010,15 @@ bool rt_render(struct rt_state *st, const struct rt_event *ev, const struct rt_f
 	       struct strbuf *out)
 {
 	static struct rt_vals vals; /* large: keep it off the stack */
-	struct strbuf scratch = { 0 };
+	static struct strbuf scratch; /* reused: no malloc/free per field */
+	scratch.len = 0;
 	uint32_t n = rt_extract(st, ev, ref, &vals, &scratch);
-	if (n == 0) {
-		sb_free(&scratch);
+	if (n == 0)
 		return false;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
 			sb_putc(out, ' ');
 		render_val(out, &vals.v[i], ref->impl);
 	}
-	sb_free(&scratch);
 	return true;
 }

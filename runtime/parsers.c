@@ -92,26 +92,35 @@ static void str_copy(char *dst, size_t dstsz, const char *s, size_t n)
 	dst[l] = '\0';
 }
 
-static void openat_dir(struct rt_state *st, struct rt_thread *th, const char *name, int64_t dirfd,
-		       char *dir, size_t dirsz)
+/* The directory a relative path starts from: s itself when it fits in
+ * dirsz - 1 bytes (no copy), else its first dirsz - 1 bytes in dir. */
+static const char *dir_fit(const char *s, char *dir, size_t dirsz)
 {
-	dir[0] = '\0';
+	size_t n = strlen(s);
+	if (n < dirsz)
+		return s;
+	str_copy(dir, dirsz, s, n);
+	return dir;
+}
+
+static const char *openat_dir(struct rt_state *st, struct rt_thread *th, const char *name,
+			      int64_t dirfd, char *dir, size_t dirsz)
+{
 	if (name[0] == '/')
-		return;
-	if (dirfd == RT_AT_FDCWD) {
-		str_copy(dir, dirsz, th->cwd, strlen(th->cwd));
-		return;
-	}
+		return "";
+	if (dirfd == RT_AT_FDCWD)
+		return dir_fit(th->cwd, dir, dirsz);
 	struct rt_fd *f = rt_state_fd(st, th, dirfd);
 	if (f)
 		snprintf(dir, dirsz, "%s/", f->name);
 	else
 		snprintf(dir, dirsz, "<UNKNOWN>/");
+	return dir;
 }
 
 static void set_null_name(struct rt_state *st, const char *s)
 {
-	rt_setstr(&st->cur.null_name, s);
+	rt_buf_set(&st->cur.null_name, &st->cur.null_cap, s, strlen(s));
 	st->cur.has_null_name = true;
 }
 
@@ -120,7 +129,7 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	struct rt_thread *th = st->cur.th;
 	int64_t fd = -1, dirfd = RT_AT_FDCWD;
 	uint64_t flags = 0, dev = 0, ino = 0;
-	uint32_t nl;
+	uint32_t nl = 0;
 	const char *name = pstr(st, ev, "name", &nl);
 
 	if (!pres(st, ev, &fd))
@@ -134,14 +143,14 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	pu64(st, ev, "ino", &ino);
 
 	char dir[PATH_MAX_LEN], full[PATH_MAX_LEN];
+	const char *dp;
 	if (at) {
 		ps64(st, ev, "dirfd", &dirfd);
-		openat_dir(st, th, raw, dirfd, dir, sizeof(dir));
+		dp = openat_dir(st, th, raw, dirfd, dir, sizeof(dir));
 	} else {
-		const char *d = raw[0] == '/' ? "" : th->cwd;
-		str_copy(dir, sizeof(dir), d, strlen(d));
+		dp = raw[0] == '/' ? "" : dir_fit(th->cwd, dir, sizeof(dir));
 	}
-	rt_path_concat(full, sizeof(full), dir, raw);
+	rt_path_concat(full, sizeof(full), dp, raw);
 	set_null_name(st, full);
 	/* libsinsp moves the thread's last fd only when it adds one
 	 * (sinsp_threadinfo::add_fd): a failed open keeps the enter's -1 */
@@ -151,7 +160,7 @@ static void parse_open_x(struct rt_state *st, const struct rt_event *ev, bool at
 	struct rt_fd *f = rt_fd_add(st, th, fd);
 	f->type = (flags & PPM_O_DIRECTORY) ? RT_FD_DIRECTORY : RT_FD_FILE;
 	rt_fd_set_name(f, full);
-	rt_setstr(&f->nameraw, raw);
+	rt_fd_set_nameraw(f, raw);
 	f->open_flags = (uint32_t)flags;
 	f->dev = (uint32_t)dev;
 	f->ino = ino;
@@ -207,15 +216,38 @@ static void parse_socket_x(struct rt_state *st, const struct rt_event *ev)
 
 static void ip_str(char *out, size_t n, const uint8_t *ip, bool v6);
 
-/* A tuple's text as libsinsp names the fd. */
+static char *put_port(char *p, uint16_t port)
+{
+	char d[5];
+	int k = 0;
+	do
+		d[k++] = (char)('0' + port % 10);
+	while ((port /= 10));
+	while (k)
+		*p++ = d[--k];
+	return p;
+}
+
+/* A tuple's text as libsinsp names the fd: "sip:sport->dip:dport". */
+#define TUPLE_STRLEN (2 * (RT_IP6_STRLEN + 6) + 2)
 static void tuple_name(const struct rt_fd *f, char *out, size_t n)
 {
-	char a[64], b[64];
 	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) {
-		bool v6 = f->type == RT_FD_IPV6_SOCK;
-		ip_str(a, sizeof(a), f->sip, v6);
-		ip_str(b, sizeof(b), f->dip, v6);
-		snprintf(out, n, "%s:%u->%s:%u", a, f->sport, b, f->dport);
+		size_t (*fmt)(char *, const uint8_t *) =
+			f->type == RT_FD_IPV6_SOCK ? rt_ip6_fmt : rt_ip4_fmt;
+		char tmp[TUPLE_STRLEN];
+		char *p = n >= TUPLE_STRLEN ? out : tmp;
+		p += fmt(p, f->sip);
+		*p++ = ':';
+		p = put_port(p, f->sport);
+		*p++ = '-';
+		*p++ = '>';
+		p += fmt(p, f->dip);
+		*p++ = ':';
+		p = put_port(p, f->dport);
+		*p = '\0';
+		if (n < TUPLE_STRLEN)
+			str_copy(out, n, tmp, (size_t)(p - tmp));
 	} else {
 		out[0] = '\0';
 	}
@@ -609,7 +641,7 @@ static bool update_fd_tuple(struct rt_state *st, struct rt_fd *f, const uint8_t 
  * transfer marks an IP socket connected; sendto/sendmsg (tuple in the
  * enter event of old captures) and recvfrom/recvmsg (in the exit) name a
  * socket that is not a named TCP one. */
-static void parse_rw_x(struct rt_state *st, const struct rt_event *ev)
+static void parse_rw_x(struct rt_state *st, const struct rt_event *ev, bool in, bool out)
 {
 	struct rt_fd *f = st->cur.fd;
 	int64_t res;
@@ -617,9 +649,6 @@ static void parse_rw_x(struct rt_state *st, const struct rt_event *ev)
 		return;
 	if (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK)
 		f->connected = true;
-	const char *n = ev->info->name;
-	bool in = !strcmp(n, "recvfrom") || !strcmp(n, "recvmsg");
-	bool out = !strcmp(n, "sendto") || !strcmp(n, "sendmsg");
 	if (!in && !out)
 		return;
 	bool tcp = (f->type == RT_FD_IPV4_SOCK || f->type == RT_FD_IPV6_SOCK) &&
@@ -720,19 +749,9 @@ static void copy_fd(struct rt_state *st, struct rt_thread *th, int64_t oldfd, in
 	struct rt_fd *o = rt_state_fd(st, th, oldfd);
 	if (!o || newfd < 0 || oldfd == newfd)
 		return;
-	struct rt_fd saved = *o;
-	char *name = rt_strdup(o->name);
-	char *raw = o->nameraw ? rt_strdup(o->nameraw) : NULL;
-	struct rt_fd *n = rt_fd_add(st, th, newfd); /* may free o when newfd aliases it */
-	struct rt_fd *next = n->next;
-	/* the fresh entry's own strings are replaced by the copies below */
-	fc_free(n->name);
-	fc_free(n->nameraw);
-	*n = saved;
-	n->fd = newfd;
-	n->next = next;
-	n->name = name;
-	n->nameraw = raw;
+	/* o stays: rt_fd_add() removes only newfd's entry, another one */
+	struct rt_fd *n = rt_fd_add(st, th, newfd);
+	rt_fd_copy_into(n, o);
 	st->cur.fd = n;
 	th->lastevent_fd = newfd; /* as sinsp_threadinfo::add_fd */
 }
@@ -1140,6 +1159,8 @@ enum kind {
 	K_SETRESUID,
 	K_SETRESGID,
 	K_RW,
+	K_RW_IN,  /* recvfrom, recvmsg: the tuple names the peer */
+	K_RW_OUT, /* sendto, sendmsg */
 };
 
 static const struct {
@@ -1192,10 +1213,10 @@ static const struct {
 	{ "write", K_RW },
 	{ "recv", K_RW },
 	{ "send", K_RW },
-	{ "recvfrom", K_RW },
-	{ "recvmsg", K_RW },
-	{ "sendto", K_RW },
-	{ "sendmsg", K_RW },
+	{ "recvfrom", K_RW_IN },
+	{ "recvmsg", K_RW_IN },
+	{ "sendto", K_RW_OUT },
+	{ "sendmsg", K_RW_OUT },
 	{ "readv", K_RW },
 	{ "writev", K_RW },
 	{ "pread", K_RW },
@@ -1230,8 +1251,6 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 	const struct rt_evt_info *info = ev->info;
 	enum kind k = kind_of(info);
 
-	fc_free(st->cur.null_name);
-	st->cur.null_name = NULL;
 	st->cur.has_null_name = false;
 	if (!info->exit) {
 		if (k == K_PROCEXIT)
@@ -1318,7 +1337,9 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 		parse_setid_x(st, ev, "egid", true);
 		break;
 	case K_RW:
-		parse_rw_x(st, ev);
+	case K_RW_IN:
+	case K_RW_OUT:
+		parse_rw_x(st, ev, k == K_RW_IN, k == K_RW_OUT);
 		break;
 	default:
 		break;
@@ -1328,7 +1349,9 @@ void rt_parse_event(struct rt_state *st, const struct rt_event *ev)
 static void ip_str(char *out, size_t n, const uint8_t *ip, bool v6)
 {
 	if (!v6) {
-		snprintf(out, n, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		char tmp[RT_IP4_STRLEN];
+		size_t l = rt_ip4_fmt(tmp, ip);
+		str_copy(out, n, tmp, l);
 		return;
 	}
 	rt_ip6_str(out, n, ip);

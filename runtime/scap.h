@@ -116,7 +116,9 @@ void scap_close(struct scap_reader *r);
 
 /* Fill *rec with the next record and return its kind: > 0 for a record,
  * SCAP_REC_END at a clean end of file, SCAP_REC_ERROR (sticky) on a
- * corrupt, truncated or unreadable file. */
+ * corrupt, truncated or unreadable file. An event's bytes (ev.raw) stay
+ * valid until scap_close() when ev.raw_kept is set (the mapping of a
+ * plain file, or the caller's buffer), else until the next call. */
 int scap_next(struct scap_reader *r, struct scap_record *rec);
 /* The last error, "offset N: what" (empty string if none). */
 const char *scap_error(const struct scap_reader *r);

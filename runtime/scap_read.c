@@ -1072,6 +1072,7 @@ static int next_event_mapped(struct scap_reader *r, struct scap_record *rec)
 	if (!rt_evt_info(etype) || rt_event_decode(e, len - pre - 4, &rec->ev, &why) < 0)
 		return 0;
 	memcpy(&rec->ev.cpu, b + 8, 2);
+	rec->ev.raw_kept = true; /* in the mapping, which scap_close() unmaps */
 	rec->ev.flags = 0;
 	if (type == BT_EVF_V2)
 		memcpy(&rec->ev.flags, b + 10, 4);

@@ -76,11 +76,68 @@ static struct rt_fdtable *fdtable_new(void)
 	return t;
 }
 
+static char noname[1]; /* the "" of every fd entry without a name buffer */
+
+void rt_buf_set(char **dst, uint32_t *cap, const char *s, size_t n)
+{
+	if (n + 1 > *cap) {
+		size_t c = n + 1 < 64 ? 64 : n + 1;
+		char *p = fc_malloc(c);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		if (*cap)
+			fc_free(*dst);
+		*dst = p;
+		*cap = (uint32_t)c;
+		return;
+	}
+	memmove(*dst, s, n);
+	(*dst)[n] = '\0';
+}
+
 static void fd_free(struct rt_fd *f)
 {
-	fc_free(f->name);
-	fc_free(f->nameraw);
+	if (f->name_cap)
+		fc_free(f->name);
+	if (f->raw_cap)
+		fc_free(f->raw_buf);
 	fc_free(f);
+}
+
+void rt_fd_set_namen(struct rt_fd *f, const char *name, size_t n)
+{
+	if (!n && !f->name_cap) {
+		f->name = noname;
+		return;
+	}
+	rt_buf_set(&f->name, &f->name_cap, name, n);
+}
+
+void rt_fd_set_name(struct rt_fd *f, const char *name)
+{
+	rt_fd_set_namen(f, name, strlen(name));
+}
+
+void rt_fd_set_nameraw(struct rt_fd *f, const char *raw)
+{
+	rt_buf_set(&f->raw_buf, &f->raw_cap, raw, strlen(raw));
+	f->nameraw = f->raw_buf;
+}
+
+void rt_fd_copy_into(struct rt_fd *n, const struct rt_fd *o)
+{
+	struct rt_fd keep = *n;
+	*n = *o;
+	n->fd = keep.fd;
+	n->next = keep.next;
+	n->name = keep.name;
+	n->name_cap = keep.name_cap;
+	n->raw_buf = keep.raw_buf;
+	n->raw_cap = keep.raw_cap;
+	n->nameraw = NULL;
+	rt_fd_set_name(n, o->name);
+	if (o->nameraw)
+		rt_fd_set_nameraw(n, o->nameraw);
 }
 
 static void fdtable_unref(struct rt_fdtable *t)
@@ -111,9 +168,10 @@ struct rt_fdtable *rt_fdtable_copy(const struct rt_fdtable *src)
 	for (unsigned i = 0; i < src->nbuckets; i++) {
 		for (const struct rt_fd *f = src->b[i]; f; f = f->next) {
 			struct rt_fd *c = fc_malloc(sizeof(*c));
-			*c = *f;
-			c->name = rt_strdup(f->name);
-			c->nameraw = f->nameraw ? rt_strdup(f->nameraw) : NULL;
+			memset(c, 0, sizeof(*c));
+			c->name = noname;
+			c->fd = f->fd;
+			rt_fd_copy_into(c, f);
 			c->next = t->b[i];
 			t->b[i] = c;
 			t->count++;
@@ -141,7 +199,7 @@ struct rt_fd *rt_state_fd(struct rt_state *st, struct rt_thread *th, int64_t fd)
 	return NULL;
 }
 
-void rt_fd_remove(struct rt_thread *th, int64_t fd)
+void rt_fd_remove(struct rt_state *st, struct rt_thread *th, int64_t fd)
 {
 	if (!th || !th->fds)
 		return;
@@ -151,7 +209,8 @@ void rt_fd_remove(struct rt_thread *th, int64_t fd)
 		if ((*pp)->fd == fd) {
 			struct rt_fd *f = *pp;
 			*pp = f->next;
-			fd_free(f);
+			f->next = st->fd_pool;
+			st->fd_pool = f;
 			t->count--;
 			return;
 		}
@@ -180,14 +239,31 @@ static void fdtable_grow(struct rt_fdtable *t)
 /* Add (or replace: a reused number is a new file) fd in th's table. */
 struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd)
 {
-	rt_fd_remove(th, fd);
+	rt_fd_remove(st, th, fd);
 	struct rt_fdtable *t = thread_fds(th);
 	if (t->count >= t->nbuckets * 2)
 		fdtable_grow(t);
-	struct rt_fd *f = fc_malloc(sizeof(*f));
-	memset(f, 0, sizeof(*f));
+	struct rt_fd *f = st->fd_pool;
+	if (f) {
+		/* a recycled entry: everything reset but its buffers */
+		st->fd_pool = f->next;
+		char *name = f->name, *raw = f->raw_buf;
+		uint32_t ncap = f->name_cap, rcap = f->raw_cap;
+		memset(f, 0, sizeof(*f));
+		f->name = name;
+		f->name_cap = ncap;
+		f->raw_buf = raw;
+		f->raw_cap = rcap;
+		if (ncap)
+			name[0] = '\0';
+		else
+			f->name = noname;
+	} else {
+		f = fc_malloc(sizeof(*f));
+		memset(f, 0, sizeof(*f));
+		f->name = noname;
+	}
 	f->fd = fd;
-	f->name = rt_strdup("");
 	/* a new fd is not "renamed": sysdig's fd.name_changed is false on
 	 * socket/open exits and true only when connect or a UDP send gives
 	 * an existing fd a new tuple */
@@ -199,10 +275,6 @@ struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd)
 	return f;
 }
 
-void rt_fd_set_name(struct rt_fd *f, const char *name)
-{
-	rt_setstr(&f->name, name);
-}
 
 /* ---- threads ---- */
 
@@ -288,8 +360,19 @@ void rt_thread_remove(struct rt_state *st, int64_t tid)
 		if ((*pp)->tid == tid) {
 			struct rt_thread *t = *pp;
 			*pp = t->next;
-			if (st->cur.th == t)
+			if (st->last_th == t)
+				st->last_th = NULL;
+			if (st->cur.th == t) {
 				st->cur.th = NULL;
+				/* the current event's enter parameters point
+				 * into its buffer: keep it for the event */
+				if (st->cur.has_enter && t->enter_buf &&
+				    st->cur.enter_raw == t->enter_buf) {
+					fc_free(st->cur.enter_keep);
+					st->cur.enter_keep = t->enter_buf;
+					t->enter_buf = NULL;
+				}
+			}
 			thread_free(t);
 			st->tcount--;
 			return;
@@ -495,6 +578,11 @@ void rt_state_free(struct rt_state *st)
 	fc_free(st->tb);
 	fc_free(st->ifaces);
 	fc_free(st->cur.null_name);
+	fc_free(st->cur.enter_keep);
+	for (struct rt_fd *f = st->fd_pool, *n; f; f = n) {
+		n = f->next;
+		fd_free(f);
+	}
 	for (unsigned i = 0; i < 64; i++) {
 		struct rt_user *u = st->users[i], *un;
 		for (; u; u = un) {
@@ -514,39 +602,98 @@ void rt_state_free(struct rt_state *st)
 	fc_free(st);
 }
 
+size_t rt_ip4_fmt(char *out, const uint8_t *ip)
+{
+	char *p = out;
+	for (int k = 0; k < 4; k++) {
+		unsigned v = ip[k];
+		if (k)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
+/* glibc's inet_ntop6 (RFC 4291 text, what sysdig prints), without its
+ * sprintf per group: the longest run of two or more zero groups, the
+ * first of equal ones, becomes "::"; ::a.b.c.d and ::ffff:a.b.c.d end in
+ * dotted IPv4. */
+size_t rt_ip6_fmt(char *out, const uint8_t *ip)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, blen = 0, cur = -1, clen = 0;
+	char *p = out;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)ip[2 * i] << 8 | ip[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0)
+				cur = i, clen = 1;
+			else
+				clen++;
+		} else if (cur >= 0) {
+			if (best < 0 || clen > blen)
+				best = cur, blen = clen;
+			cur = -1;
+		}
+	}
+	if (cur >= 0 && (best < 0 || clen > blen))
+		best = cur, blen = clen;
+	if (best >= 0 && blen < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + blen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+			p += rt_ip4_fmt(p, ip + 12);
+			return (size_t)(p - out);
+		}
+		unsigned v = w[i];
+		if (v >= 0x1000)
+			*p++ = hex[v >> 12];
+		if (v >= 0x100)
+			*p++ = hex[v >> 8 & 15];
+		if (v >= 0x10)
+			*p++ = hex[v >> 4 & 15];
+		*p++ = hex[v & 15];
+	}
+	if (best >= 0 && best + blen == 8)
+		*p++ = ':';
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
 void rt_ip6_str(char *out, size_t n, const uint8_t *ip)
 {
-	if (!inet_ntop(AF_INET6, ip, out, (socklen_t)n))
-		snprintf(out, n, "<NA>");
+	char tmp[RT_IP6_STRLEN];
+	size_t l = rt_ip6_fmt(tmp, ip);
+	if (l < n)
+		memcpy(out, tmp, l + 1);
+	else
+		snprintf(out, n, "<NA>"); /* inet_ntop's ENOSPC */
 }
 
 /* ---- paths ---- */
 
-void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
+/* Append the segments of s to out[0..o) with '.', '..' and '//' resolved;
+ * returns the new length. */
+static size_t path_segments(char *out, size_t outsz, size_t o, bool abs, const char *s)
 {
-	/* Build the joined path, then rewrite it segment by segment. */
-	size_t dl = path[0] == '/' ? 0 : strlen(dir), pl = strlen(path);
-	char *tmp = fc_malloc(dl + pl + 2);
-	memcpy(tmp, dir, dl);
-	if (dl && tmp[dl - 1] != '/')
-		tmp[dl++] = '/';
-	memcpy(tmp + dl, path, pl + 1);
-
-	size_t o = 0;
-	bool abs = tmp[0] == '/';
-	if (outsz == 0) {
-		fc_free(tmp);
-		return;
-	}
-	if (abs && o + 1 < outsz)
-		out[o++] = '/';
-	const char *s = tmp;
 	while (*s) {
 		while (*s == '/')
 			s++;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
+		const char *e = strchrnul(s, '/');
 		size_t n = (size_t)(e - s);
 		if (n == 0)
 			break;
@@ -565,17 +712,52 @@ void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
 		} else {
 			if (o > (abs ? 1u : 0u) && o + 1 < outsz)
 				out[o++] = '/';
-			for (size_t i = 0; i < n && o + 1 < outsz; i++)
-				out[o++] = s[i];
+			/* as much of the segment as fits before the NUL */
+			size_t room = o + 1 < outsz ? outsz - 1 - o : 0;
+			size_t k = n < room ? n : room;
+			memcpy(out + o, s, k);
+			o += k;
 		}
 		s = e;
 	}
-	/* keep a trailing slash if the input had one after a real segment */
+	return o;
+}
+
+void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path)
+{
+	/* The segments of dir (unless path is absolute) then path's, as if
+	 * joined by a '/': a separator ends every segment of dir. No copy
+	 * of the joined path is made. */
+	bool use_dir = path[0] != '/' && dir[0];
+	bool abs = (use_dir ? dir[0] : path[0]) == '/';
+	size_t o = 0;
+
+	if (outsz == 0)
+		return;
+	if (abs && o + 1 < outsz)
+		out[o++] = '/';
+	if (use_dir)
+		o = path_segments(out, outsz, o, abs, dir);
+	o = path_segments(out, outsz, o, abs, path);
 	out[o] = '\0';
-	fc_free(tmp);
 }
 
 /* ---- per event ---- */
+
+const struct rt_event *rt_cur_enter(struct rt_state *st)
+{
+	struct rt_cur *c = &st->cur;
+	if (!c->enter_decoded) {
+		const char *why;
+		/* the bytes of an event that decoded once: this cannot fail */
+		if (rt_event_decode(c->enter_raw, c->enter_raw_len, &c->enter, &why) < 0)
+			c->enter.nparams = 0;
+		c->enter.num = 0;
+		c->enter.cpu = c->ev ? c->ev->cpu : 0;
+		c->enter_decoded = true;
+	}
+	return &c->enter;
+}
 
 int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *name,
 		 const struct rt_event **from)
@@ -586,9 +768,10 @@ int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *nam
 		return i;
 	}
 	if (ev == st->cur.ev && st->cur.has_enter) {
-		i = rt_param_index(&st->cur.enter, name);
-		if (i >= 0 && (unsigned)i < st->cur.enter.nparams) {
-			*from = &st->cur.enter;
+		const struct rt_event *en = rt_cur_enter(st);
+		i = rt_param_index(en, name);
+		if (i >= 0 && (unsigned)i < en->nparams) {
+			*from = en;
 			return i;
 		}
 	}
@@ -599,12 +782,17 @@ static void save_enter(struct rt_thread *th, const struct rt_event *ev)
 {
 	if (!ev->raw || !ev->raw_len)
 		return;
-	if (th->enter_cap < ev->raw_len) {
-		fc_free(th->enter_buf);
-		th->enter_buf = fc_malloc(ev->raw_len);
-		th->enter_cap = ev->raw_len;
+	if (ev->raw_kept) {
+		th->enter_ptr = ev->raw; /* no copy: the source keeps them */
+	} else {
+		if (th->enter_cap < ev->raw_len) {
+			fc_free(th->enter_buf);
+			th->enter_buf = fc_malloc(ev->raw_len);
+			th->enter_cap = ev->raw_len;
+		}
+		memcpy(th->enter_buf, ev->raw, ev->raw_len);
+		th->enter_ptr = th->enter_buf;
 	}
-	memcpy(th->enter_buf, ev->raw, ev->raw_len);
 	th->enter_len = ev->raw_len;
 	th->enter_type = ev->type;
 	th->has_enter = true;
@@ -617,13 +805,20 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 	c->ev = ev;
 	c->fd = NULL;
 	c->has_enter = false;
+	c->enter_decoded = false;
+	if (c->enter_keep) {
+		fc_free(c->enter_keep);
+		c->enter_keep = NULL;
+	}
 	c->fd_unknowable = false;
 	c->skip_reset = false;
 	c->remove_fd = -1;
 	c->remove_fd_th = NULL;
 	c->remove_tid = -1;
 
-	struct rt_thread *th = rt_state_thread(st, (int64_t)ev->tid);
+	struct rt_thread *th = st->last_th;
+	if (!th || th->tid != (int64_t)ev->tid)
+		th = rt_state_thread(st, (int64_t)ev->tid);
 	if (!th) {
 		/* libsinsp, reading a capture, invents a thread it knows
 		 * nothing about; its comm prints as <NA>. */
@@ -633,6 +828,7 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 		rt_setstr(&th->exe, "<NA>");
 	}
 	c->th = th;
+	st->last_th = th;
 	const struct rt_evt_info *info = ev->info;
 	if (!info) {
 		return;
@@ -665,24 +861,24 @@ void rt_state_pre(struct rt_state *st, const struct rt_event *ev)
 		}
 	} else {
 		if (th->has_enter && th->enter_type + 1 == ev->type) {
-			const char *why;
-			if (rt_event_decode(th->enter_buf, th->enter_len, &c->enter, &why) == 0) {
-				c->enter.num = 0;
-				c->enter.cpu = ev->cpu;
-				c->has_enter = true;
-			}
+			/* save_enter() copied an event that decoded, so it
+			 * pairs; its parameters are decoded on demand */
+			c->has_enter = true;
+			c->enter_raw = th->enter_ptr;
+			c->enter_raw_len = th->enter_len;
+			memcpy(&c->enter_ts, th->enter_ptr, sizeof(c->enter_ts));
 		}
-		th->latency = c->has_enter ? ev->ts - c->enter.ts : 0;
+		th->latency = c->has_enter ? ev->ts - c->enter_ts : 0;
 		if (info->flags & RT_EF_USES_FD) {
 			/* An enter event that uses an fd but carries none
 			 * (mmap's first parameter is an address) leaves it
 			 * unknowable. One that uses none (setsockopt's, which
 			 * has no parameters in old captures) left the fd at -1,
 			 * and the exit has fd fields: fd.num -1, fd.name "". */
+			const struct rt_evt_info *ei = c->has_enter ? rt_evt_info(th->enter_type) : NULL;
 			if (c->has_enter &&
-			    (!c->enter.info ||
-			     ((c->enter.info->flags & RT_EF_USES_FD) &&
-			      (!c->enter.info->nparams || c->enter.info->params[0].type != RT_PT_FD))))
+			    (!ei || ((ei->flags & RT_EF_USES_FD) &&
+				     (!ei->nparams || ei->params[0].type != RT_PT_FD))))
 				c->fd_unknowable = true;
 			if (!c->has_enter) {
 				/* No enter event (modern probes drop them): the
@@ -710,7 +906,7 @@ void rt_state_post(struct rt_state *st, const struct rt_event *ev)
 	if (c->remove_fd >= 0 && c->remove_fd_th) {
 		if (c->fd && c->fd->fd == c->remove_fd)
 			c->fd = NULL;
-		rt_fd_remove(c->remove_fd_th, c->remove_fd);
+		rt_fd_remove(st, c->remove_fd_th, c->remove_fd);
 	}
 	if (c->remove_tid >= 0)
 		rt_thread_remove(st, c->remove_tid);

@@ -27,8 +27,14 @@ enum rt_l4 { RT_L4_UNKNOWN = 0, RT_L4_NA = 1, RT_L4_TCP = 2, RT_L4_UDP = 3, RT_L
 struct rt_fd {
 	int64_t fd;
 	enum rt_fd_type type;
+	/* name is never NULL; it owns a buffer of name_cap bytes, or (0) is
+	 * the shared "". nameraw is NULL or raw_buf. Both buffers are
+	 * rewritten in place and kept when the entry is recycled: opening
+	 * and closing files is most of what a capture does. */
 	char *name;    /* resolved: absolute path, socket tuple, ... */
 	char *nameraw; /* as the syscall passed it (files) */
+	char *raw_buf;
+	uint32_t name_cap, raw_cap;
 	uint32_t open_flags; /* PPM_O_* */
 	uint32_t dev;
 	uint64_t ino;
@@ -70,7 +76,10 @@ struct rt_thread {
 	bool invalid; /* made up for an unknown tid: libsinsp's "<NA>" thread */
 	struct rt_fdtable *fds;
 	int64_t lastevent_fd;
-	/* the last enter event of this thread, copied, for parameter merge */
+	/* the last enter event of this thread, for parameter merge: at
+	 * enter_ptr, which is enter_buf (a copy) or, for an event whose
+	 * bytes are kept by its source (raw_kept), those bytes */
+	const uint8_t *enter_ptr;
 	uint8_t *enter_buf;
 	uint32_t enter_cap, enter_len;
 	uint16_t enter_type;
@@ -101,13 +110,23 @@ struct rt_cur {
 	bool has_enter;           /* th's saved enter event pairs with ev */
 	bool fd_unknowable;       /* EF_USES_FD but no PT_FD first param (mmap) */
 	bool skip_reset;          /* switch & co: the thread's syscall state stays */
-	struct rt_event enter;    /* decoded from th->enter_buf when has_enter */
+	/* The paired enter event is decoded only when a parameter of it is
+	 * asked for (rt_cur_enter()): most exits carry all they need. Its
+	 * bytes are th->enter_ptr, or enter_keep once th is gone. */
+	bool enter_decoded;
+	const uint8_t *enter_raw;
+	uint32_t enter_raw_len;
+	uint64_t enter_ts;
+	uint8_t *enter_keep;      /* the removed thread's enter bytes, freed next event */
+	struct rt_event enter;    /* valid after rt_cur_enter() */
 	int64_t remove_fd;        /* fd to drop after the event, -1 if none */
 	struct rt_thread *remove_fd_th;
 	int64_t remove_tid;       /* thread to drop after the event, -1 */
 	/* fd.name of an fd-creating exit event that created none (a failed
-	 * open or connect still names its target) */
+	 * open or connect still names its target); a buffer of null_cap
+	 * bytes reused from event to event */
 	char *null_name;
+	uint32_t null_cap;
 	bool has_null_name;
 };
 
@@ -120,6 +139,9 @@ struct rt_state {
 	struct rt_iface_info *ifaces;
 	unsigned nifaces;
 	uint64_t seq; /* events seen, for per-event marks */
+	struct rt_fd *fd_pool; /* removed fd entries, buffers kept, for rt_fd_add() */
+	struct rt_thread *last_th; /* the last event's thread (consecutive events
+				    * mostly share one), NULL once removed */
 	struct rt_cur cur;
 };
 
@@ -136,7 +158,14 @@ bool rt_state_ip_is_local(const struct rt_state *st, const uint8_t *ip, bool v6)
 void rt_parse_event(struct rt_state *st, const struct rt_event *ev);
 struct rt_fd *rt_fd_add(struct rt_state *st, struct rt_thread *th, int64_t fd);
 void rt_fd_set_name(struct rt_fd *f, const char *name);
-void rt_fd_remove(struct rt_thread *th, int64_t fd);
+void rt_fd_set_namen(struct rt_fd *f, const char *name, size_t n);
+void rt_fd_set_nameraw(struct rt_fd *f, const char *raw);
+/* Copy what fd o describes into n (n keeps its number, link and buffers). */
+void rt_fd_copy_into(struct rt_fd *n, const struct rt_fd *o);
+void rt_fd_remove(struct rt_state *st, struct rt_thread *th, int64_t fd);
+/* Copy n bytes of s and a NUL into a buffer of *cap bytes at *dst (owned
+ * when *cap != 0), growing it when needed; s may point into it. */
+void rt_buf_set(char **dst, uint32_t *cap, const char *s, size_t n);
 struct rt_thread *rt_thread_add(struct rt_state *st, int64_t tid);
 void rt_thread_remove(struct rt_state *st, int64_t tid);
 char *rt_strdup(const char *s);
@@ -146,10 +175,20 @@ void rt_setstr(char **dst, const char *s);
 struct rt_fdtable *rt_fdtable_copy(const struct rt_fdtable *src);
 /* IPv6 text as inet_ntop writes it. */
 void rt_ip6_str(char *out, size_t n, const uint8_t *ip);
+/* The same into out (RT_IP6_STRLEN bytes), and IPv4 dotted text into out
+ * (RT_IP4_STRLEN bytes); both return the length without the NUL. */
+#define RT_IP6_STRLEN 46
+#define RT_IP4_STRLEN 16
+size_t rt_ip6_fmt(char *out, const uint8_t *ip);
+size_t rt_ip4_fmt(char *out, const uint8_t *ip);
 
 /* Join dir and path and normalise '.', '..' and '//' lexically, as
  * libsinsp's concatenate_paths. out has outsz bytes. */
 void rt_path_concat(char *out, size_t outsz, const char *dir, const char *path);
+
+/* The current event's paired enter event (cur.has_enter must be true),
+ * decoded on first use. */
+const struct rt_event *rt_cur_enter(struct rt_state *st);
 
 /* A parameter by name, from the event or (merge) its enter event. */
 int rt_cur_param(struct rt_state *st, const struct rt_event *ev, const char *name,

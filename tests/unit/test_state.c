@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "arena.h"
 #include "extract.h"
 #include "state.h"
+#include "state_int.h"
 
 static int failures;
 #define CHECK(c)                                                                                   \
@@ -291,8 +294,51 @@ static void test_failed_open(void)
 	rt_state_free(st);
 }
 
+/* Address text without inet_ntop/printf must be theirs exactly: every
+ * combination of zero, 1, ffff and another group value over the eight
+ * groups (zero runs, ::1, ::a.b.c.d, ::ffff:a.b.c.d and their look-alikes),
+ * then random addresses; IPv4 against "%u.%u.%u.%u". */
+static void test_ip_text(void)
+{
+	static const unsigned vals[4] = { 0, 1, 0xffff, 0x0a0b };
+	uint8_t ip[16];
+	char want[64], got[RT_IP6_STRLEN], small[8];
+	int bad = 0;
+
+	for (unsigned m = 0; m < 65536; m++) {
+		for (int g = 0; g < 8; g++) {
+			unsigned v = vals[(m >> (2 * g)) & 3];
+			ip[2 * g] = (uint8_t)(v >> 8);
+			ip[2 * g + 1] = (uint8_t)v;
+		}
+		inet_ntop(AF_INET6, ip, want, sizeof(want));
+		size_t n = rt_ip6_fmt(got, ip);
+		if (strcmp(want, got) || n != strlen(want))
+			bad++;
+	}
+	srand(7);
+	for (int it = 0; it < 200000; it++) {
+		for (int k = 0; k < 16; k++)
+			ip[k] = (uint8_t)(rand() % 4 ? rand() : 0);
+		inet_ntop(AF_INET6, ip, want, sizeof(want));
+		rt_ip6_fmt(got, ip);
+		if (strcmp(want, got))
+			bad++;
+		snprintf(want, sizeof(want), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		size_t n = rt_ip4_fmt(got, ip);
+		if (strcmp(want, got) || n != strlen(want))
+			bad++;
+	}
+	CHECK(bad == 0);
+	/* too small a buffer: "<NA>" cut to it, as before */
+	memset(ip, 0x11, sizeof(ip));
+	rt_ip6_str(small, sizeof(small), ip);
+	CHECK(!strcmp(small, "<NA>"));
+}
+
 int main(void)
 {
+	test_ip_text();
 	test_open_close();
 	test_process();
 	test_udp_sendto_connect();
