@@ -291,20 +291,31 @@ static void expect(const char *what, const __u8 *rv, const int *want, unsigned n
 			      want[i]);
 }
 
+/* Build and load the harness programs of rule files, fill the sets,
+ * allocate the scratch image; NULL (and a failed check) if any step fails. */
+static struct bpf_object *harness_open(struct probe *p, const char *const *files, int nfiles,
+				  struct layout *l)
+{
+	if (build_files(p, (char **)files, nfiles, true)) {
+		CHECK(0, "build %s", files[0]);
+		return NULL;
+	}
+	struct bpf_object *obj = load(p);
+	CHECK(obj, "load harness");
+	if (!obj)
+		return NULL;
+	get_layout(obj, l);
+	scratch = calloc(1, l->size);
+	return obj;
+}
+
 static void test_filter(const char *rules)
 {
 	struct probe p = { 0 };
-	if (build(&p, rules, true)) {
-		CHECK(0, "build %s", rules);
-		return;
-	}
-	struct bpf_object *obj = load(&p);
-	CHECK(obj, "load harness");
+	struct layout l;
+	struct bpf_object *obj = harness_open(&p, &rules, 1, &l);
 	if (!obj)
 		return;
-	struct layout l;
-	get_layout(obj, &l);
-	scratch = calloc(1, l.size);
 	unsigned n = p.sr.rules.n;
 	__u8 rv[64];
 
@@ -484,17 +495,10 @@ static void random_path(unsigned *seed, char *out, size_t cap)
 static void test_strings(const char *rules)
 {
 	struct probe p = { 0 };
-	if (build(&p, rules, true)) {
-		CHECK(0, "build %s", rules);
-		return;
-	}
-	struct bpf_object *obj = load(&p);
-	CHECK(obj, "load harness");
+	struct layout l;
+	struct bpf_object *obj = harness_open(&p, &rules, 1, &l);
 	if (!obj)
 		return;
-	struct layout l;
-	get_layout(obj, &l);
-	scratch = calloc(1, l.size);
 	unsigned n = p.sr.rules.n, cases = 0, wrong = 0;
 	__u8 rv[64];
 	static const char *const fixed[] = {
@@ -662,14 +666,10 @@ static int bench(int nfiles, char **files)
 		fprintf(stderr, "test_bpf: cannot run on CPU 0: %s\n", strerror(errno));
 		return 2;
 	}
-	if (build_files(&p, files, nfiles, true))
-		return 1;
-	struct bpf_object *obj = load(&p);
+	struct layout l;
+	struct bpf_object *obj = harness_open(&p, (const char *const *)files, nfiles, &l);
 	if (!obj)
 		return 1;
-	struct layout l;
-	get_layout(obj, &l);
-	scratch = calloc(1, l.size);
 	__u8 rv[1024];
 	static const struct {
 		const char *what;
