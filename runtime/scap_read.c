@@ -887,7 +887,12 @@ static bool map_plain(struct scap_reader *r, const char *path)
 	bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 2 &&
 		  (uint64_t)sb.st_size <= SIZE_MAX && pread(fd, magic, 2, 0) == 2 &&
 		  !(magic[0] == 0x1f && magic[1] == 0x8b);
-	void *m = ok ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	/* Pages mapped up front in one go cost less than a fault every few
+	 * pages in the reading loop; not for captures too big to keep
+	 * mapped, which are read once anyway. */
+	int populate = ok && (uint64_t)sb.st_size <= (1ull << 30) ? MAP_POPULATE : 0;
+	void *m = ok ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0)
+		     : MAP_FAILED;
 	close(fd);
 	if (m == MAP_FAILED)
 		return false;
