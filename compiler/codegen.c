@@ -342,6 +342,12 @@ static unsigned set_cap(const struct split_set *s)
 	return need > CG_KEY_MAX ? 0 : round8(need);
 }
 
+/* A set kind's index: the FC_KEY_* value and the bloom filter's kind. */
+static int kind_no(enum kx_match kind)
+{
+	return kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
+}
+
 static const char *set_map_name(enum kx_match kind)
 {
 	return kind == KM_STR_IN ? "fc_sets_in" : kind == KM_STR_PREFIX ? "fc_sets_prefix"
@@ -449,23 +455,21 @@ static bool lpm_prefix_of(const uint8_t *a, const uint8_t *b)
 void cg_set_entries(struct arena *a, const struct split_result *sr, struct vec *out)
 {
 	struct vec sets = { 0 };
+	struct strmap by_str; /* "kind:member" -> its entry (the key is the member's) */
 	unsigned words = set_words(sr);
-
-	cg_sets(a, sr, &sets);
 	size_t first = out->n;
+
+	strmap_init(&by_str, a);
+	cg_sets(a, sr, &sets);
 	for (size_t i = 0; i < sets.n; i++) {
 		const struct cg_set_info *s = sets.v[i];
 		for (unsigned k = 0; k < s->nstrs; k++) {
-			uint8_t *key = arena_alloc(a, s->key_size);
-			if (!cg_set_key(s, s->strs[k], key))
-				continue; /* cannot happen: the cap fits every member */
-			struct cg_set_entry *e = NULL;
-			for (size_t j = first; j < out->n && !e; j++) {
-				struct cg_set_entry *o = out->v[j];
-				if (o->map_name == s->map_name && !memcmp(o->key, key, s->key_size))
-					e = o;
-			}
+			char *name = arena_printf(a, "%d:%s", kind_no(s->kind), s->strs[k]);
+			struct cg_set_entry *e = strmap_get(&by_str, name);
 			if (!e) {
+				uint8_t *key = arena_alloc(a, s->key_size);
+				if (!cg_set_key(s, s->strs[k], key))
+					continue; /* cannot happen: the cap fits every member */
 				e = ARENA_NEW(a, struct cg_set_entry);
 				e->map_name = s->map_name;
 				e->kind = s->kind;
@@ -474,26 +478,30 @@ void cg_set_entries(struct arena *a, const struct split_result *sr, struct vec *
 				e->val_size = 8 * words;
 				e->val = arena_alloc(a, e->val_size);
 				memset(e->val, 0, e->val_size);
+				strmap_put(&by_str, name, e);
 				vec_push(a, out, e);
 			}
 			e->val[s->bit / 8] |= (uint8_t)(1u << (s->bit % 8)); /* little-endian u64s */
 		}
 	}
-	/* LPM entries also carry the sets of every shorter member they extend */
-	for (size_t i = first; i < out->n; i++) {
-		struct cg_set_entry *e = out->v[i];
-		e->own = arena_alloc(a, e->val_size);
-		memcpy(e->own, e->val, e->val_size);
+	/* LPM entries also carry the sets of every shorter member they
+	 * extend: from the bits each entry had on its own */
+	size_t n = out->n - first;
+	uint8_t **own = ARENA_NEWN(a, uint8_t *, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_set_entry *e = out->v[first + i];
+		own[i] = arena_alloc(a, e->val_size);
+		memcpy(own[i], e->val, e->val_size);
 	}
-	for (size_t i = first; i < out->n; i++) {
-		struct cg_set_entry *e = out->v[i];
+	for (size_t i = 0; i < n; i++) {
+		struct cg_set_entry *e = out->v[first + i];
 		if (e->kind == KM_STR_IN)
 			continue;
-		for (size_t j = first; j < out->n; j++) {
-			const struct cg_set_entry *p = out->v[j];
-			if (p != e && p->map_name == e->map_name && lpm_prefix_of(p->key, e->key))
+		for (size_t j = 0; j < n; j++) {
+			const struct cg_set_entry *p = out->v[first + j];
+			if (j != i && p->map_name == e->map_name && lpm_prefix_of(p->key, e->key))
 				for (unsigned b = 0; b < e->val_size; b++)
-					e->val[b] |= p->own[b];
+					e->val[b] |= own[j][b];
 		}
 	}
 }
@@ -535,8 +543,8 @@ uint64_t cg_hash(const char *s, size_t n)
 /* fc_bloom__bit in fc_probe.bpf.h: the bit of the hashed bytes v. */
 static uint32_t bloom_bit(uint64_t v, int svi, enum kx_match kind)
 {
-	uint64_t kn = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
-	uint64_t x = v * 0x9E3779B97F4A7C15ULL + ((uint64_t)svi << 2 | kn) * 0xC2B2AE3D27D4EB4FULL;
+	uint64_t x = v * 0x9E3779B97F4A7C15ULL +
+		     ((uint64_t)svi << 2 | (uint64_t)kind_no(kind)) * 0xC2B2AE3D27D4EB4FULL;
 
 	x ^= x >> 29;
 	return (uint32_t)((x * 0xBF58476D1CE4E5B9ULL) >> (64 - CG_BLOOM_LOG2));
@@ -568,8 +576,7 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 		const struct cg_bloom_use *u = g->bloom.v[i];
 		enum kx_match kind = u->set->match;
 		unsigned kk = kind == KM_STR_IN ? 0 : bloom_k(g, u->svi, kind);
-		int ki = kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
-		k[u->svi][ki] = (unsigned char)(kind == KM_STR_IN ? 1 : kk);
+		k[u->svi][kind_no(kind)] = (unsigned char)(kind == KM_STR_IN ? 1 : kk);
 		if (kind != KM_STR_IN && !kk)
 			continue; /* an empty member: every string passes */
 		for (unsigned m = 0; m < u->set->nstrs; m++) {
@@ -1087,6 +1094,21 @@ static void put_check_comment(struct strbuf *b, const struct kexpr *k)
 	sb_free(&t);
 }
 
+/* "dst = seal(value of check k);", where x is the check's C expression:
+ * a task field's check first makes sure the task's values are read
+ * (they are read on first use, fc_task__need). */
+static void put_check_value(struct strbuf *b, const char *dst, const struct kexpr *k,
+			    const char *x, int ind)
+{
+	bool constant = !strcmp(x, "FC_TRUE") || !strcmp(x, "FC_FALSE") || !strcmp(x, "FC_MAYBE");
+
+	put_ind(b, ind);
+	if (field_of_task(k->kfield) && !constant)
+		sb_printf(b, "%s = fc_tri__seal(c, (fc_task__need(c), %s));\n", dst, x);
+	else
+		sb_printf(b, "%s = fc_tri__seal(c, %s);\n", dst, x);
+}
+
 /*
  * Set checks on one field and kind whose sets' bits share a bitmap word
  * answer together: "fd.name endswith A or fd.name endswith B or ..." is
@@ -1102,70 +1124,52 @@ static long set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 	int svi = str_view(sc, k), bit = s && s->nstrs ? set_bit(g->sr, s) : -1;
 	if (svi < 0 || bit < 0)
 		return -1;
-	return ((long)svi * 4 + (k->match == KM_STR_IN ? 0 : k->match == KM_STR_PREFIX ? 1 : 2)) *
-		       4096 +
-	       bit / 64;
+	return ((long)svi * 4 + kind_no(k->match)) * 4096 + bit / 64;
 }
 
-/* The or of kids[i..] that share kids[i]'s set group, as one check. */
-static void emit_set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k, unsigned i,
-			   const char *dst, int ind)
+/* The or of kids[i..] of k in group grp[i] (grp: set_group of each kid),
+ * as one check. */
+static void emit_set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			   const long *grp, unsigned i, const char *dst, int ind)
 {
+	static const char *const key[] = { "FC_KEY_IN", "FC_KEY_PREFIX", "FC_KEY_SUFFIX" };
 	struct strbuf *b = g->out;
-	long grp = set_group(g, sc, k->kids[i]);
 	uint64_t mask = 0;
-	int svi = -1;
+	int svi = str_view(sc, k->kids[i]);
 
 	put_ind(b, ind);
 	sb_puts(b, "/* any of:");
 	for (unsigned j = i; j < k->nkids; j++) {
 		const struct kexpr *x = k->kids[j];
-		if (set_group(g, sc, x) != grp)
+		const struct split_set *s = split_set_by_id(g->sr, x->set_id);
+		if (grp[j] != grp[i])
 			continue;
-		mask |= 1ull << (set_bit(g->sr, split_set_by_id(g->sr, x->set_id)) % 64);
-		svi = str_view(sc, x);
-		bloom_use(g, svi, split_set_by_id(g->sr, x->set_id));
+		mask |= 1ull << (set_bit(g->sr, s) % 64);
+		bloom_use(g, svi, s);
 		sb_putc(b, '\n');
 		put_ind(b, ind);
 		sb_puts(b, " *   ");
 		put_check_comment(b, x);
 	}
 	sb_puts(b, " */\n");
-	const struct kexpr *k0 = k->kids[i];
-	struct strbuf e = { 0 };
-	sb_printf(&e, "fc_str__any(c, %s, FC_KEY_%s, %ld, 0x%" PRIx64 "ull)", sv_name(g, svi),
-		  k0->match == KM_STR_IN ? "IN" : k0->match == KM_STR_PREFIX ? "PREFIX" : "SUFFIX",
-		  grp % 4096, mask);
-	put_ind(b, ind);
-	if (field_of_task(k0->kfield))
-		sb_printf(b, "%s = fc_tri__seal(c, (fc_task__need(c), %s));\n", dst, sb_str(&e));
-	else
-		sb_printf(b, "%s = fc_tri__seal(c, %s);\n", dst, sb_str(&e));
-	sb_free(&e);
+	char *e = arena_printf(g->a, "fc_str__any(c, %s, %s, %ld, 0x%" PRIx64 "ull)",
+			       sv_name(g, svi), key[kind_no(k->kids[i]->match)], grp[i] % 4096, mask);
+	put_check_value(b, dst, k->kids[i], e, ind);
 }
 
-/* Whether kids[i] of or-node k joins an earlier kid's set group. */
-static bool in_earlier_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
-			     unsigned i)
+/* How kid i of an or joins the set groups: 0 alone, 1 first of a group
+ * of several, -1 in the group of an earlier kid. */
+static int group_role(const long *grp, unsigned n, unsigned i)
 {
-	long grp = set_group(g, sc, k->kids[i]);
-	if (grp < 0)
-		return false;
+	if (grp[i] < 0)
+		return 0;
 	for (unsigned j = 0; j < i; j++)
-		if (set_group(g, sc, k->kids[j]) == grp)
-			return true;
-	return false;
-}
-
-static bool group_has_more(struct cg *g, const struct cg_sc *sc, const struct kexpr *k, unsigned i)
-{
-	long grp = set_group(g, sc, k->kids[i]);
-	if (grp < 0)
-		return false;
-	for (unsigned j = i + 1; j < k->nkids; j++)
-		if (set_group(g, sc, k->kids[j]) == grp)
-			return true;
-	return false;
+		if (grp[j] == grp[i])
+			return -1;
+	for (unsigned j = i + 1; j < n; j++)
+		if (grp[j] == grp[i])
+			return 1;
+	return 0;
 }
 
 /* Emit statements leaving k's tri-value in variable `dst`. */
@@ -1200,20 +1204,25 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 			sb_printf(b, "%s = %s;\n", dst, and ? "FC_TRUE" : "FC_FALSE");
 			return;
 		}
-		if (!and && group_has_more(g, sc, k, 0))
-			emit_set_group(g, sc, k, 0, dst, ind);
+		/* an or's set checks on one field and kind: one test */
+		long *grp = ARENA_NEWN(g->a, long, k->nkids);
+		for (unsigned i = 0; i < k->nkids; i++)
+			grp[i] = and ? -1 : set_group(g, sc, k->kids[i]);
+		if (group_role(grp, k->nkids, 0) > 0)
+			emit_set_group(g, sc, k, grp, 0, dst, ind);
 		else
 			emit_expr(g, sc, k->kids[0], dst, ind);
 		for (unsigned i = 1; i < k->nkids; i++) {
-			if (!and && in_earlier_group(g, sc, k, i))
+			int role = group_role(grp, k->nkids, i);
+			if (role < 0)
 				continue;
 			char *t = arena_printf(g->a, "t%u", g->tmp++);
 			put_ind(b, ind);
 			sb_printf(b, "if (%s != %s) {\n", dst, and ? "FC_FALSE" : "FC_TRUE");
 			put_ind(b, ind + 1);
 			sb_printf(b, "int %s;\n\n", t);
-			if (!and && group_has_more(g, sc, k, i))
-				emit_set_group(g, sc, k, i, t, ind + 1);
+			if (role > 0)
+				emit_set_group(g, sc, k, grp, i, t, ind + 1);
 			else
 				emit_expr(g, sc, k->kids[i], t, ind + 1);
 			put_ind(b, ind + 1);
@@ -1230,19 +1239,9 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 		sb_puts(b, "/* ");
 		put_check_comment(b, k);
 		sb_puts(b, " */\n");
-		put_ind(b, ind);
-		sb_printf(b, "%s = fc_tri__seal(c, ", dst);
 		check_expr(g, sc, k, &e);
-		/* the task's values are read on first use (fc_task__need) */
-		const char *x = sb_str(&e);
-		bool constant = !strcmp(x, "FC_TRUE") || !strcmp(x, "FC_FALSE") ||
-				!strcmp(x, "FC_MAYBE");
-		if (field_of_task(k->kfield) && !constant)
-			sb_printf(b, "(fc_task__need(c), %s)", x);
-		else
-			sb_puts(b, x);
+		put_check_value(b, dst, k, sb_str(&e), ind);
 		sb_free(&e);
-		sb_puts(b, ");\n");
 		return;
 	}
 	}
@@ -1632,6 +1631,9 @@ static void emit_rule_fn(struct cg *g, const struct cg_fn *fn)
 struct cg_rule_ref {
 	const struct split_rule *sr;
 	const struct cg_use *u;
+	const char **gates; /* the C text of its checks a gate may test (gate_text) */
+	double *gate_p;     /* and how often each is TRUE */
+	unsigned ngates;
 };
 
 /* The checks k is an and of, through nested ands (up to max). */
@@ -1665,17 +1667,51 @@ static const char *gate_text(struct cg *g, const struct cg_sc *sc, const struct 
 
 #define CG_LEAVES 64
 
-static bool rule_has_gate(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
-			  const char *gate)
+/* r's possible gates, once per rule and syscall. */
+static void rule_gates(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref *r)
 {
 	const struct kexpr *lv[CG_LEAVES];
-	unsigned n = and_leaves(k, lv, 0, CG_LEAVES);
+	unsigned n = r->u->konst < 0 ? and_leaves(r->u->k, lv, 0, CG_LEAVES) : 0;
+
+	r->gates = ARENA_NEWN(g->a, const char *, n + 1);
+	r->gate_p = ARENA_NEWN(g->a, double, n + 1);
+	r->ngates = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const char *t = gate_text(g, sc, lv[i]);
-		if (t && !strcmp(t, gate))
-			return true;
+		if (!t)
+			continue;
+		r->gates[r->ngates] = t;
+		r->gate_p[r->ngates++] = p_true(lv[i]);
 	}
+}
+
+static bool rule_has_gate(const struct cg_rule_ref *r, const char *gate)
+{
+	for (unsigned i = 0; i < r->ngates; i++)
+		if (!strcmp(r->gates[i], gate))
+			return true;
 	return false;
+}
+
+/* Move the rules with in[i] set to the front, keeping their order (and
+ * the others'); returns how many. */
+static size_t put_first(struct cg_rule_ref *rules, size_t n, const bool *in)
+{
+	struct cg_rule_ref *t = malloc(sizeof(*t) * (n ? n : 1));
+	size_t k = 0;
+
+	if (!t)
+		abort();
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if (in[i] == (pass == 0))
+				t[k++] = rules[i];
+	memcpy(rules, t, sizeof(*t) * n);
+	free(t);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += in[i];
+	return m;
 }
 
 static void emit_rule_call(struct cg *g, const struct cg_rule_ref *r, const struct vec *fns,
@@ -1718,6 +1754,9 @@ static const struct kexpr *selective_kid(const struct kexpr *k)
 	return best;
 }
 
+static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref *rules, size_t n,
+		       const struct vec *fns, int ind, int depth, const char **used, int nused);
+
 /*
  * The rules left without a shared cheap gate: those that each need some
  * selective operand (a path or name in a list, say) sit under the or of
@@ -1731,36 +1770,30 @@ static void emit_selective(struct cg *g, const struct cg_sc *sc, struct cg_rule_
 {
 	struct strbuf *b = g->out;
 	struct kexpr *or = split_node(g->a, KX_OR);
-	size_t in = 0;
+	bool *in = ARENA_NEWN(g->a, bool, n + 1);
 
 	or->kids = ARENA_NEWN(g->a, struct kexpr *, n + 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct kexpr *x = rules[i].u->konst < 0 ? selective_kid(rules[i].u->k) : NULL;
-		if (!x)
-			continue;
-		struct cg_rule_ref t = rules[i];
-		memmove(&rules[in + 1], &rules[in], (i - in) * sizeof(*rules));
-		rules[in++] = t;
-		or->kids[or->nkids++] = (struct kexpr *)x;
+		if ((in[i] = x != NULL))
+			or->kids[or->nkids++] = (struct kexpr *)x;
 	}
-	if (in < 3) {
-		for (size_t i = 0; i < n; i++)
-			emit_rule_call(g, &rules[i], fns, ind);
-		return;
+	size_t m = or->nkids >= 3 ? put_first(rules, n, in) : 0;
+	if (m) {
+		char *gv = arena_printf(g->a, "g%u", g->tmp++);
+		put_ind(b, ind);
+		sb_printf(b, "/* %zu rules need one of these: */\n", m);
+		put_ind(b, ind);
+		sb_printf(b, "int %s;\n", gv);
+		emit_expr(g, sc, or, gv, ind);
+		put_ind(b, ind);
+		sb_printf(b, "if (%s != FC_FALSE) {\n", gv);
+		for (size_t i = 0; i < m; i++)
+			emit_rule_call(g, &rules[i], fns, ind + 1);
+		put_ind(b, ind);
+		sb_puts(b, "}\n");
 	}
-	char *gv = arena_printf(g->a, "g%u", g->tmp++);
-	put_ind(b, ind);
-	sb_printf(b, "/* %zu rules need one of these: */\n", in);
-	put_ind(b, ind);
-	sb_printf(b, "int %s;\n", gv);
-	emit_expr(g, sc, or, gv, ind);
-	put_ind(b, ind);
-	sb_printf(b, "if (%s != FC_FALSE) {\n", gv);
-	for (size_t i = 0; i < in; i++)
-		emit_rule_call(g, &rules[i], fns, ind + 1);
-	put_ind(b, ind);
-	sb_puts(b, "}\n");
-	for (size_t i = in; i < n; i++)
+	for (size_t i = m; i < n; i++)
 		emit_rule_call(g, &rules[i], fns, ind);
 }
 
@@ -1770,6 +1803,7 @@ static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref 
 		       const struct vec *fns, int ind, int depth, const char **used, int nused)
 {
 	struct strbuf *b = g->out;
+	bool *in = ARENA_NEWN(g->a, bool, n + 1);
 
 	while (n) {
 		/* the gate that spares most rule calls: shared by at least 3
@@ -1777,22 +1811,17 @@ static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref 
 		const char *best = NULL;
 		double best_score = 0;
 		for (size_t i = 0; i < n && depth > 0; i++) {
-			const struct kexpr *lv[CG_LEAVES];
-			if (rules[i].u->konst >= 0)
-				continue;
-			unsigned nk = and_leaves(rules[i].u->k, lv, 0, CG_LEAVES);
-			for (unsigned j = 0; j < nk; j++) {
-				const char *t = gate_text(g, sc, lv[j]);
+			for (unsigned j = 0; j < rules[i].ngates; j++) {
+				const char *t = rules[i].gates[j];
 				bool seen = false;
-				for (int q = 0; q < nused && t; q++)
+				for (int q = 0; q < nused; q++)
 					seen |= !strcmp(used[q], t);
-				if (!t || seen)
+				if (seen)
 					continue;
 				size_t cnt = 0;
 				for (size_t r = 0; r < n; r++)
-					cnt += rules[r].u->konst < 0 &&
-					       rule_has_gate(g, sc, rules[r].u->k, t);
-				double score = (double)cnt * (1 - p_true(lv[j]));
+					cnt += rule_has_gate(&rules[r], t);
+				double score = (double)cnt * (1 - rules[i].gate_p[j]);
 				if (cnt >= 3 && score > best_score) {
 					best = t;
 					best_score = score;
@@ -1804,17 +1833,12 @@ static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref 
 			return;
 		}
 		/* the rules with the gate first, in their order */
-		size_t in = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (rules[i].u->konst < 0 && rule_has_gate(g, sc, rules[i].u->k, best)) {
-				struct cg_rule_ref t = rules[i];
-				memmove(&rules[in + 1], &rules[in], (i - in) * sizeof(*rules));
-				rules[in++] = t;
-			}
-		}
+		for (size_t i = 0; i < n; i++)
+			in[i] = rule_has_gate(&rules[i], best);
+		size_t m = put_first(rules, n, in);
 		char *gv = arena_printf(g->a, "g%u", g->tmp++);
 		put_ind(b, ind);
-		sb_printf(b, "/* %zu rules need: */\n", in);
+		sb_printf(b, "/* %zu rules need: */\n", m);
 		put_ind(b, ind);
 		sb_printf(b, "int %s = fc_tri__seal(c, %s);\n", gv, best);
 		put_ind(b, ind);
@@ -1823,11 +1847,11 @@ static void emit_gated(struct cg *g, const struct cg_sc *sc, struct cg_rule_ref 
 		if (nused)
 			memcpy(u2, used, sizeof(*used) * (size_t)nused);
 		u2[nused] = best;
-		emit_gated(g, sc, rules, in, fns, ind + 1, depth - 1, u2, nused + 1);
+		emit_gated(g, sc, rules, m, fns, ind + 1, depth - 1, u2, nused + 1);
 		put_ind(b, ind);
 		sb_puts(b, "}\n");
-		rules += in;
-		n -= in;
+		rules += m;
+		n -= m;
 	}
 }
 
@@ -1853,7 +1877,8 @@ static void emit_filter(struct cg *g, const struct cg_sc *sc, const struct cg_us
 		if (!rule_has_evt(sr->rule, evi))
 			continue;
 		rules[nr].sr = sr;
-		rules[nr++].u = &uses[i * CG_NSC + s];
+		rules[nr].u = &uses[i * CG_NSC + s];
+		rule_gates(g, sc, &rules[nr++]);
 	}
 	g->tmp = 0;
 	emit_gated(g, sc, rules, nr, fns, 1, 2, NULL, 0);

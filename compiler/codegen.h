@@ -109,7 +109,6 @@ struct cg_set_entry {
 	uint8_t *key;
 	unsigned key_size;
 	uint8_t *val; /* FC_SET_WORDS little-endian u64s */
-	uint8_t *own; /* the bits of the sets that hold this very string */
 	unsigned val_size;
 };
 
