@@ -481,6 +481,21 @@ static __always_inline __u32 fc_memo__slot(__u32 svi, __u32 kind)
 	return fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NMEMO);
 }
 
+/* Whether memo slot m holds its (field, kind)'s answer for this event. */
+static __always_inline bool fc_memo__has(struct fc_scratch *c, __u32 m)
+{
+	return c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] & (1ULL << (m & 63));
+}
+
+/* Keep the set bitmap v (NULL: in no set) as memo slot m's answer. */
+static __always_inline void fc_memo__keep(struct fc_scratch *c, __u32 m, const __u64 *v)
+{
+#pragma unroll
+	for (int w = 0; w < FC_SET_WORDS; w++)
+		c->mbits[m & (FC_NMEMO - 1)][w] = v ? v[w] : 0;
+	c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] |= 1ULL << (m & 63);
+}
+
 /* Build the key of the field's string for kind in c->key: FC_TRUE when
  * built, FC_FALSE when no member can match (too long for an in-set). */
 FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 kind)
@@ -588,10 +603,7 @@ FC_GLOBAL int fc_set__lookup(struct fc_scratch *c, __u32 svi, __u32 kind)
 		else
 			v = bpf_map_lookup_elem(&fc_sets_suffix, s->key);
 	}
-#pragma unroll
-	for (int w = 0; w < FC_SET_WORDS; w++)
-		c->mbits[m & (FC_NMEMO - 1)][w] = v ? v[w] : 0;
-	c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] |= 1ULL << (m & 63);
+	fc_memo__keep(c, m, v);
 	return FC_TRUE;
 }
 
@@ -603,8 +615,7 @@ static __always_inline int fc_str__any(struct fc_scratch *c, __u32 svi, __u32 ki
 	__u32 m = fc_memo__slot(svi, kind);
 
 	/* kept: the field was known, so no need to look at its length */
-	if (!(c->mvalid[(m >> 6) & (FC_NMEMO / 64 - 1)] & (1ULL << (m & 63))) &&
-	    fc_set__lookup(c, svi, kind) != FC_TRUE)
+	if (!fc_memo__has(c, m) && fc_set__lookup(c, svi, kind) != FC_TRUE)
 		return FC_MAYBE;
 	return (c->mbits[m & (FC_NMEMO - 1)][word & (FC_SET_WORDS - 1)] & mask) ? FC_TRUE
 										  : FC_FALSE;
@@ -628,12 +639,8 @@ static __always_inline void fc_bloom__prefetch(struct fc_scratch *c, __u32 svi)
 	for (__u32 kind = 0; kind < 3; kind++) {
 		__u32 m = fc_memo__slot(svi, kind);
 
-		if (!fc_bloom_k[svi * 4 + kind] || fc_bloom__may(c, svi, kind))
-			continue;
-#pragma unroll
-		for (int w = 0; w < FC_SET_WORDS; w++)
-			c->mbits[m][w] = 0;
-		c->mvalid[m >> 6] |= 1ULL << (m & 63);
+		if (fc_bloom_k[svi * 4 + kind] && !fc_bloom__may(c, svi, kind))
+			fc_memo__keep(c, m, NULL);
 	}
 }
 
