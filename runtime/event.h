@@ -261,21 +261,24 @@ lens_past:
 
 /* Parameter accessors; false if absent or too short. */
 /* Inline: the parsers and rt_evt_rawres() read one or more per event. */
-static inline bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out) /* any int width, zero-extended */
+/* An integer param of 1, 2, 4 or 8 bytes, zero- or sign-extended to 64
+ * bits; false if absent or of another size. */
+static inline bool rt_param_int_(const struct rt_event *ev, unsigned i, bool sign, uint64_t *out)
 {
 	if (i >= ev->nparams || !ev->p[i])
 		return false;
 	uint32_t l = ev->plen[i];
 	if (l == 1) {
-		*out = ev->p[i][0];
+		uint8_t v = ev->p[i][0];
+		*out = sign ? (uint64_t)(int64_t)(int8_t)v : v;
 	} else if (l == 2) {
 		uint16_t v;
 		__builtin_memcpy(&v, ev->p[i], 2);
-		*out = v;
+		*out = sign ? (uint64_t)(int64_t)(int16_t)v : v;
 	} else if (l == 4) {
 		uint32_t v;
 		__builtin_memcpy(&v, ev->p[i], 4);
-		*out = v;
+		*out = sign ? (uint64_t)(int64_t)(int32_t)v : v;
 	} else if (l == 8) {
 		__builtin_memcpy(out, ev->p[i], 8);
 	} else {
@@ -284,26 +287,17 @@ static inline bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t 
 	return true;
 }
 
+static inline bool rt_param_u64(const struct rt_event *ev, unsigned i, uint64_t *out) /* any int width, zero-extended */
+{
+	return rt_param_int_(ev, i, false, out);
+}
+
 static inline bool rt_param_s64(const struct rt_event *ev, unsigned i, int64_t *out) /* sign-extended */
 {
-	if (i >= ev->nparams || !ev->p[i])
+	uint64_t v;
+	if (!rt_param_int_(ev, i, true, &v))
 		return false;
-	uint32_t l = ev->plen[i];
-	if (l == 1) {
-		*out = (int8_t)ev->p[i][0];
-	} else if (l == 2) {
-		int16_t v;
-		__builtin_memcpy(&v, ev->p[i], 2);
-		*out = v;
-	} else if (l == 4) {
-		int32_t v;
-		__builtin_memcpy(&v, ev->p[i], 4);
-		*out = v;
-	} else if (l == 8) {
-		__builtin_memcpy(out, ev->p[i], 8);
-	} else {
-		return false;
-	}
+	*out = (int64_t)v;
 	return true;
 }
 /* A NUL-terminated string param; returns NULL if absent. len excludes NUL. */
