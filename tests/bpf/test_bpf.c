@@ -309,6 +309,16 @@ static struct bpf_object *harness_open(struct probe *p, const char *const *files
 	return obj;
 }
 
+/* Undo harness_open(). */
+static void harness_close(struct probe *p, struct bpf_object *obj)
+{
+	free(scratch);
+	scratch = NULL;
+	bpf_object__close(obj);
+	unlink(p->obj);
+	arena_free(&p->a);
+}
+
 static void test_filter(const char *rules)
 {
 	struct probe p = { 0 };
@@ -374,10 +384,7 @@ static void test_filter(const char *rules)
 	CHECK(r == 0, "close has no rules");
 
 	printf("filter: %u rules checked\n", n);
-	free(scratch);
-	bpf_object__close(obj);
-	unlink(p.obj);
-	arena_free(&p.a);
+	harness_close(&p, obj);
 }
 
 /* ---- string checks against a C reference ---- */
@@ -533,10 +540,7 @@ static void test_strings(const char *rules)
 	}
 	CHECK(!wrong, "%u of %u string checks differ from the reference", wrong, cases);
 	printf("strings: %u checks on %u rules, %u differ\n", cases, n, wrong);
-	free(scratch);
-	bpf_object__close(obj);
-	unlink(p.obj);
-	arena_free(&p.a);
+	harness_close(&p, obj);
 }
 
 /* ---- load and smoke ---- */
@@ -695,10 +699,7 @@ static int bench(int nfiles, char **files)
 		}
 		printf("filter_ns %u  %s\n", best, cases[i].what);
 	}
-	free(scratch);
-	bpf_object__close(obj);
-	unlink(p.obj);
-	arena_free(&p.a);
+	harness_close(&p, obj);
 	return failures ? 1 : 0;
 }
 
