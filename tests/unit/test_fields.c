@@ -14,26 +14,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
+
 #include "fields.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
 
 #define CHECK_MSG(cond, ...)                                                                       \
 	do {                                                                                       \
 		if (cond) {                                                                        \
-			passed++;                                                                  \
+			npass++;                                                                  \
 		} else {                                                                           \
-			failed++;                                                                  \
+			nfail++;                                                                  \
 			printf("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);            \
 			printf(__VA_ARGS__);                                                       \
 			printf("\n");                                                              \
@@ -416,24 +406,24 @@ static void check_token(const char *file, int line, const char *name, const char
 		return;
 	if (!f) {
 		corpus_bad++;
-		failed++;
+		nfail++;
 		printf("%s:%d: unknown field %s (did you mean %s?)\n", file, line, name,
 		       fields_suggest(name) ? fields_suggest(name) : "-");
 		return;
 	}
-	passed++;
+	npass++;
 	if (barg && darg) {
-		failed++;
+		nfail++;
 		printf("%s:%d: %s has two arguments\n", file, line, name);
 		return;
 	}
 	if (!fields_check_arg(f, barg ? barg : darg, darg != NULL, &why)) {
 		corpus_bad++;
-		failed++;
+		nfail++;
 		printf("%s:%d: %s: %s\n", file, line, name, why);
 		return;
 	}
-	passed++;
+	npass++;
 }
 
 /* Tokenize one condition (output=false) or output (true) block. */
@@ -517,7 +507,7 @@ static void scan_rules_file(const char *path)
 	bool in_block = false, is_output = false;
 
 	if (!fp) {
-		failed++;
+		nfail++;
 		printf("%s:%d: cannot open %s\n", __FILE__, __LINE__, path);
 		return;
 	}
@@ -616,6 +606,6 @@ int main(int argc, char **argv)
 	test_evtnames();
 	test_corpus_evttypes();
 	test_corpus(argc, argv);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
 }

@@ -14,28 +14,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
+
 #include "rules_read.h"
 #include "yaml_tree.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                          \
-	do {                                                                                 \
-		if (cond) {                                                                  \
-			passed++;                                                            \
-		} else {                                                                     \
-			failed++;                                                            \
-			printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-		}                                                                            \
-	} while (0)
 
 #define CHECK_EQ(a, b)                                                                       \
 	do {                                                                                 \
 		long long _a = (long long)(a), _b = (long long)(b);                          \
 		if (_a == _b) {                                                              \
-			passed++;                                                            \
+			npass++;                                                            \
 		} else {                                                                     \
-			failed++;                                                            \
+			nfail++;                                                            \
 			printf("%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, \
 			       #a, #b, _a, _b);                                              \
 		}                                                                            \
@@ -711,6 +701,6 @@ int main(int argc, char **argv)
 	test_files();
 	test_big();
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
 }
