@@ -125,6 +125,8 @@ struct fc_scratch {
 	__u32 pad;
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__u32 cat;			/* contains: candidate position (fc_contains__step) */
+	__s32 pairs_slot;		/* slot whose byte pairs c->pairs holds, -1 none */
+	__u64 pairs;			/* bit h: a byte pair hashing to h occurs (fc_pair__bits) */
 	__u32 foff;			/* open family: where the flags param was written */
 	__u32 npend;			/* string params not yet copied into evt (fc_evt__flush) */
 	struct {
@@ -692,6 +694,7 @@ static __always_inline void fc_memo__reset(struct fc_scratch *c)
 #pragma unroll
 	for (int i = 0; i < FC_NATOMS / 64; i++)
 		c->aknown[i] = 0;
+	c->pairs_slot = -1;
 }
 
 /* Bytes as 8 lanes of a u64 (SWAR). */
@@ -828,12 +831,29 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 	return l.found ? FC_TRUE : FC_FALSE;
 }
 
-/* field contains lit (icontains with icase; lit is lower-cased then). */
+/*
+ * Whether the view's string lacks one of the byte pairs in `pairs` (bits
+ * of fc_pair__bits, given by codegen for a literal): then it contains
+ * neither the literal nor anything a glob with it matches. Known only for
+ * the views of a slot whose pairs were gathered (the open family's path,
+ * by fc_fd__derive_path; fd.name, fd.directory and fd.filename are all
+ * parts of it).
+ */
+static __always_inline bool fc_pair__absent(struct fc_scratch *c, __u32 svi, __u64 pairs)
+{
+	return pairs && c->pairs_slot == c->sv[svi & (FC_NSV - 1)].slot &&
+	       (c->pairs & pairs) != pairs;
+}
+
+/* field contains lit (icontains with icase; lit is lower-cased then).
+ * pairs: the literal's byte pairs (0 for icase or one byte). */
 static __always_inline int fc_str__contains(struct fc_scratch *c, __u32 svi, __u32 lit,
-					    __u32 n, int icase)
+					    __u32 n, int icase, __u64 pairs)
 {
 	if (c->sv[svi & (FC_NSV - 1)].len < 0)
 		return FC_MAYBE;
+	if (fc_pair__absent(c, svi, pairs))
+		return FC_FALSE;
 	return fc_sv__contains(c, svi, lit, n, icase);
 }
 
@@ -912,11 +932,14 @@ FC_GLOBAL int fc_sv__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n, _
 	return l.found == 1 ? FC_TRUE : FC_FALSE;
 }
 
+/* pairs: the byte pairs of the pattern's literal runs. */
 static __always_inline int fc_str__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n,
-					int icase)
+					int icase, __u64 pairs)
 {
 	if (c->sv[svi & (FC_NSV - 1)].len < 0)
 		return FC_MAYBE;
+	if (fc_pair__absent(c, svi, pairs))
+		return FC_FALSE;
 	return fc_sv__glob(c, svi, lit, n, icase);
 }
 
@@ -1240,6 +1263,7 @@ struct fc_path_scan {
 	__u32 bad;
 	__u32 pos;     /* fc_path__fast: next position */
 	__u32 suspect; /* fc_path__fast: "//", "/." or ".." seen */
+	__u64 pairs;   /* fc_path__fast: fc_pair__bits of the pairs scanned */
 	char p1, p2;   /* fc_path__step: the two previous bytes */
 };
 
@@ -1276,6 +1300,25 @@ static __always_inline __u64 fc_swar__below(__u32 n)
 }
 
 /*
+ * The byte pairs of a word starting at its lanes 0..6, the lanes at and
+ * above `valid` left out (hash 0 for them: a bit too many never hides a
+ * match), each hashed to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63, all
+ * lanes at once; returns the bits 1 << h. codegen.c's pair_bits() hashes
+ * a literal's pairs the same way.
+ */
+static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid)
+{
+	__u64 y = (((w & 0x0f0f0f0f0f0f0f0fULL) << 2) ^ (w >> 8)) & 0x3f3f3f3f3f3f3f3fULL;
+	__u64 bits = 0;
+
+	y &= (fc_swar__below(valid) >> 7) * 0xff;
+#pragma unroll
+	for (int i = 0; i < 7; i++)
+		bits |= 1ULL << ((y >> (8 * i)) & 63);
+	return bits;
+}
+
+/*
  * The fast path scan, 7 positions per word and four words per callback
  * (SWAR): the last '/', and whether a "//", "/." or ".." pair occurs,
  * which only the byte scan below (fc_path__step) judges exactly. Most
@@ -1305,6 +1348,7 @@ static long fc_path__fast(__u32 k, void *data)
 			s->suspect = 1;
 			return 1;
 		}
+		s->pairs |= fc_pair__bits(w, left - 1 < 7 ? left - 1 : 7);
 		s->pos = p + 7;
 	}
 	return 0;
@@ -1371,6 +1415,11 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	}
 	if (s.bad)
 		return 0;
+	if (!s.suspect) {
+		/* every pair of the path was gathered */
+		c->pairs = s.pairs;
+		c->pairs_slot = sv.slot;
+	}
 	c->sv[FC_SV_FDNAME] = sv;
 	c->sv[FC_SV_FDDIR].slot = sv.slot;
 	c->sv[FC_SV_FDDIR].off = 0;

@@ -550,6 +550,27 @@ static uint32_t bloom_bit(uint64_t v, int svi, enum kx_match kind)
 	return (uint32_t)((x * 0xBF58476D1CE4E5B9ULL) >> (64 - CG_BLOOM_LOG2));
 }
 
+/*
+ * The byte pairs a contains or glob literal needs in the string, as bits
+ * of fc_pair__bits() in fc_probe.bpf.h: pair (a, b) is bit
+ * ((a & 15) << 2 ^ b) & 63. A glob's pairs are those of its literal runs
+ * ('*' and '?' break them). The kernel answers FALSE without a scan when
+ * the path it gathered the pairs of lacks one. 0 (no test) for icase.
+ */
+static uint64_t pair_bits(const char *lit, size_t n, bool glob, bool icase)
+{
+	uint64_t bits = 0;
+	if (icase)
+		return 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char a = (unsigned char)lit[i], b = (unsigned char)lit[i + 1];
+		if (glob && (a == '*' || a == '?' || b == '*' || b == '?'))
+			continue;
+		bits |= 1ULL << ((((a & 15u) << 2) ^ b) & 63u);
+	}
+	return bits;
+}
+
 /* k for a startswith/endswith view: its sets' shortest member, <= 8. */
 static unsigned bloom_k(const struct cg *g, int svi, enum kx_match kind)
 {
@@ -916,9 +937,11 @@ static bool str_check(struct cg *g, const struct kexpr *k, int svi, struct strbu
 			for (char *q = lit; *q; q++)
 				if (*q >= 'A' && *q <= 'Z')
 					*q = (char)(*q - 'A' + 'a');
-		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d)",
-					  k->match == KM_STR_GLOB ? "glob" : "contains", sv,
-					  lit_off(g, lit, n), n, k->icase ? 1 : 0);
+		bool glob = k->match == KM_STR_GLOB;
+		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d, %#llxull)",
+					  glob ? "glob" : "contains", sv, lit_off(g, lit, n), n,
+					  k->icase ? 1 : 0,
+					  (unsigned long long)pair_bits(lit, n, glob, k->icase));
 		int atom = atom_of(g, call);
 		if (atom < 0)
 			sb_puts(b, call);
