@@ -963,7 +963,7 @@ static __always_inline __u64 fc_param__val(struct fc_scratch *c, __u32 i)
 /*=============================== EVENT BUILDER ===========================*/
 
 /* Start the event of syscall sc (event type ppme, np table params). */
-FC_GLOBAL int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np, __s64 res)
+static __always_inline int fc_evt__begin(struct fc_scratch *c, __u32 sc, __u32 ppme, __u32 np, __s64 res)
 {
 	if (!c)
 		return 0;
@@ -1088,7 +1088,7 @@ FC_GLOBAL int fc_evt__push_slot(struct fc_scratch *c, __u32 slot, __u32 off, __u
  * the param's string view is set, unknown (MAYBE) when the read failed or
  * the string was cut at FC_SLOT bytes.
  */
-FC_GLOBAL int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
+static __always_inline int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
 {
 	__u32 i, svi;
 	long n = -1;
@@ -1387,7 +1387,7 @@ static long fc_path__step(__u32 k, void *data)
  * path is absolute and already in the form libsinsp's lexical
  * normalisation produces (so the kernel and userspace values are equal).
  */
-FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
+static __always_inline int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 {
 	struct fc_path_scan s = {};
 	struct fc_sv sv;
