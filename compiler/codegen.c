@@ -1388,10 +1388,20 @@ static double p_true(const struct kexpr *k)
 		for (unsigned i = 0; i < k->nkids; i++)
 			p *= p_true(k->kids[i]);
 		return p;
-	case KX_OR:
-		for (unsigned i = 0; i < k->nkids; i++)
-			p *= 1 - p_true(k->kids[i]);
-		return 1 - p;
+	case KX_OR: {
+		/* a path or name in one of several lists is about as rare as
+		 * in one: the string checks of an or count as one, at most
+		 * twice as likely as a single check */
+		double s = 0;
+		for (unsigned i = 0; i < k->nkids; i++) {
+			const struct kexpr *x = k->kids[i];
+			if (x->kind == KX_CHECK && x->match >= KM_STR_EQ && x->match <= KM_STR_GLOB)
+				s += p_true(x);
+			else
+				p *= 1 - p_true(x);
+		}
+		return 1 - p * (1 - (s < 0.1 ? s : 0.1));
+	}
 	case KX_CHECK:
 		break;
 	}
@@ -1767,7 +1777,7 @@ static const struct kexpr *selective_kid(const struct kexpr *k)
 	for (unsigned i = 0; i < k->nkids; i++) {
 		const struct kexpr *x = k->kids[i];
 		double score = (cost(x) + 1) * (p_true(x) + 0.01);
-		if (p_true(x) > 0.1)
+		if (p_true(x) > 0.2)
 			continue;
 		if (!best || score < best_score) {
 			best = x;
@@ -1801,7 +1811,7 @@ static void emit_selective(struct cg *g, const struct cg_sc *sc, struct cg_rule_
 		if ((in[i] = x != NULL))
 			or->kids[or->nkids++] = (struct kexpr *)x;
 	}
-	size_t m = or->nkids >= 3 ? put_first(rules, n, in) : 0;
+	size_t m = or->nkids >= 1 ? put_first(rules, n, in) : 0;
 	if (m) {
 		char *gv = arena_printf(g->a, "g%u", g->tmp++);
 		put_ind(b, ind);
