@@ -557,11 +557,10 @@ static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32
 	__u64 v;
 
 	if (kind == FC_KEY_IN) {
-		v = len > 255 ? 255 : len;
-		if (len)
-			v |= (__u64)fc_byte(c, sv->slot, sv->off) << 8 |
-			     (__u64)fc_byte(c, sv->slot, sv->off + (len >> 1)) << 16 |
-			     (__u64)fc_byte(c, sv->slot, sv->off + len - 1) << 24;
+		/* the last 7 bytes (fewer in a shorter string) and the length */
+		k = len < 7 ? len : 7;
+		v = fc_low_bytes(fc_word(c, sv->slot, sv->off + len - k), k) |
+		    (__u64)(len > 255 ? 255 : len) << 56;
 	} else {
 		k = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
 		if (!k)

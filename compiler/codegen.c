@@ -525,7 +525,7 @@ uint64_t cg_hash(const char *s, size_t n)
  * hash of a few of the string's bytes and its view (fd.name, proc.name,
  * ...) and kind:
  *
- *   in          the length and the first, middle and last bytes
+ *   in          the length and the last 7 bytes (one word load)
  *   startswith  the first k bytes, k = the shortest member (<= 8) of the
  *               startswith sets checked on that view; a string shorter
  *               than k has no member as a prefix
@@ -605,10 +605,10 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 			size_t n = strlen(u->set->strs[m]);
 			uint64_t v = 0;
 			if (kind == KM_STR_IN) {
-				v = n > 255 ? 255 : n;
-				if (n)
-					v |= (uint64_t)p[0] << 8 | (uint64_t)p[n >> 1] << 16 |
-					     (uint64_t)p[n - 1] << 24;
+				size_t t = n < 7 ? n : 7;
+				v = (uint64_t)(n > 255 ? 255 : n) << 56;
+				for (size_t j = 0; j < t; j++)
+					v |= (uint64_t)p[n - t + j] << (8 * j);
 			} else {
 				size_t at = kind == KM_STR_PREFIX ? 0 : n - kk;
 				for (unsigned j = 0; j < kk; j++)
