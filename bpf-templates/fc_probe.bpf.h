@@ -1382,9 +1382,15 @@ static long fc_path__step(__u32 k, void *data)
 
 /*
  * fd.name, fd.directory and fd.filename from the path param at index pidx
- * of an open-family event: known only when the open succeeded and the
- * path is absolute and already in the form libsinsp's lexical
- * normalisation produces (so the kernel and userspace values are equal).
+ * of an open-family event: known only when the path is absolute and
+ * already in the form libsinsp's lexical normalisation produces (so the
+ * kernel and userspace values are equal).
+ *
+ * A failed open has no fd: userspace then names the path tried, as
+ * libsinsp's extract_from_null_fd does (runtime/extract.c,
+ * null_fd_name): fd.name and fd.directory as for an opened file,
+ * fd.typechar 'f' whatever the flags, and no fd.filename at all (left
+ * unknown here: MAYBE is sound where userspace says "absent").
  */
 static __always_inline int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 {
@@ -1394,7 +1400,7 @@ static __always_inline int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	if (!c)
 		return 0;
 	sv = c->sv[(FC_SV_PARAM0 + pidx) & (FC_NSV - 1)];
-	if (sv.len <= 0 || c->res < 0 || sv.off != 0)
+	if (sv.len <= 0 || sv.off != 0)
 		return 0;
 	if (fc_byte(c, sv.slot, 0) != '/')
 		return 0;
@@ -1424,11 +1430,15 @@ static __always_inline int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	c->sv[FC_SV_FDDIR].off = 0;
 	/* "/etc/passwd" -> "/etc"; "/bin" -> "/" */
 	c->sv[FC_SV_FDDIR].len = s.last_slash ? s.last_slash : 1;
+	fc_bloom__prefetch(c, FC_SV_FDNAME);
+	fc_bloom__prefetch(c, FC_SV_FDDIR);
+	if (c->res < 0) {
+		c->typechar = 'f'; /* libsinsp's guess for an fd-less open */
+		return 0;
+	}
 	c->sv[FC_SV_FDFILE].slot = sv.slot;
 	c->sv[FC_SV_FDFILE].off = fc_mask(s.last_slash + 1, FC_SLOT);
 	c->sv[FC_SV_FDFILE].len = sv.len - (s.last_slash + 1);
-	fc_bloom__prefetch(c, FC_SV_FDNAME);
-	fc_bloom__prefetch(c, FC_SV_FDDIR);
 	fc_bloom__prefetch(c, FC_SV_FDFILE);
 	/* O_DIRECTORY opens are directories ('d'); anything else a file is
 	 * all we know without the inode type */

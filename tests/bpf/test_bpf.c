@@ -355,7 +355,7 @@ static void test_filter(const char *rules)
 	int w3[] = { F, F, F, F, T, T, F, F, F, F, -1, F }; /* container MAYBE and dir FALSE */
 	expect("vim aws secret", rv, w3, n);
 
-	/* relative or unnormalised path: fd.* are MAYBE; failed open too */
+	/* relative or unnormalised path: fd.* are MAYBE */
 	struct event e4 = { .comm = "cat", .path = "/etc/../etc/shadow", .uid = 0,
 			    .flags_ppm = 1, .res = 3 };
 	run(obj, &l, "openat", &e4, rv, n);
@@ -363,7 +363,15 @@ static void test_filter(const char *rules)
 	expect("unnormalised path", rv, w4, n);
 	struct event e5 = { .comm = "cat", .path = "/etc/shadow", .flags_ppm = 1, .res = -2 };
 	run(obj, &l, "openat", &e5, rv, n);
-	CHECK(rv[2] == M && rv[11] == M, "failed open: fd.name is MAYBE");
+	/* failed open: fd.name and fd.directory are the path tried, as in
+	 * userspace; fd.filename is absent there, unknown here */
+	CHECK(rv[2] == T && rv[11] == M, "failed open of /etc/shadow: prefix %d (want T), filename %d (want M)",
+	      rv[2], rv[11]);
+	struct event e5b = { .comm = "cat", .path = "/tmp/nothere", .flags_ppm = 1, .res = -2 };
+	run(obj, &l, "openat", &e5b, rv, n);
+	CHECK(rv[2] == F && rv[3] == F && rv[4] == F && rv[5] == F,
+	      "failed open of /tmp/nothere: prefix %d suffix %d contains %d glob %d (want F)", rv[2], rv[3],
+	      rv[4], rv[5]);
 	/* unreadable comm: MAYBE */
 	struct event e6 = { .comm = NULL, .path = "/x", .flags_ppm = 1, .res = 3 };
 	run(obj, &l, "openat", &e6, rv, n);

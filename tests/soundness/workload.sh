@@ -98,6 +98,17 @@ open(os.path.join(hot, "dirfd_target.txt"), "w").close()
 d = os.open(hot, os.O_RDONLY | os.O_DIRECTORY)
 os.close(os.open("dirfd_target.txt", os.O_RDONLY, dir_fd=d))
 os.close(d)
+# failed opens (ENOENT, ENOTDIR) the rule "snd failed open" names
+for name in ("gone/a.txt", "gone/b.conf", "gone/deeper/c"):
+    try:
+        os.open(os.path.join(hot, name), os.O_RDONLY)
+    except FileNotFoundError:
+        pass
+open(os.path.join(hot, "missing_file"), "w").close()
+try:
+    os.open(os.path.join(hot, "missing_file", "c"), os.O_RDONLY)  # a file is not a directory
+except NotADirectoryError:
+    pass
 PY
 mv "$B/hot/renamed_2" "$B/hot/renamed_3"
 echo v >"$B/hot/y.victim" && rm "$B/hot/y.victim"
