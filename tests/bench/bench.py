@@ -211,7 +211,7 @@ def bench_overhead(work):
         SKIPPED["overhead_ns_per_syscall"] = "the empty probe was not built (no clang at configure time)"
         return
     probes = build_probes(work)
-    rounds = 3 if A.quick else 11
+    rounds = 3 if A.quick else 15
     n = 100000 if A.quick else 200000
     configs = ("none", "empty", "falco_style", "falcoc")
     per = {c: [] for c in configs}
