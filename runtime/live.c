@@ -688,6 +688,8 @@ int live_attach(struct live *lv)
 	if (table && bpf_map__type(table) != BPF_MAP_TYPE_PROG_ARRAY)
 		table = NULL;
 	bpf_object__for_each_program(p, lv->obj) nprogs++;
+	live_detach(lv); /* attach again after a detach: new links */
+	fc_free(lv->links);
 	lv->links = fc_malloc(sizeof(*lv->links) * (nprogs + 1));
 
 	/* tail calls first: an attached dispatcher must find its targets.
