@@ -1321,12 +1321,11 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid)
  * The fast path scan, 7 positions per word and four words per callback
  * (SWAR): the last '/', and whether a "//", "/." or ".." pair occurs,
  * which only the byte scan below (fc_path__step) judges exactly. Most
- * paths have none of them, and are done in one or two callbacks.
+ * paths have none of them, and end within the first step, which the
+ * derivation runs inline (no callback).
  */
-static long fc_path__fast(__u32 k, void *data)
+static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 {
-	struct fc_path_scan *s = data;
-
 #pragma unroll
 	for (int q = 0; q < 4; q++) {
 		__u32 p = s->pos, left;
@@ -1351,6 +1350,11 @@ static long fc_path__fast(__u32 k, void *data)
 		s->pos = p + 7;
 	}
 	return 0;
+}
+
+static long fc_path__fast(__u32 k, void *data)
+{
+	return fc_path__fast_(data);
 }
 
 /* Bytes [32k, 32k + 32) of the path: one callback per 32 bytes (unrolled). */
@@ -1407,7 +1411,10 @@ static __always_inline int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
-	bpf_loop(FC_SLOT / 28 + 1, fc_path__fast, &s, 0);
+	/* the first 28 bytes inline, without a callback: most paths end
+	 * there */
+	if (!fc_path__fast_(&s))
+		bpf_loop(FC_SLOT / 28 + 1, fc_path__fast, &s, 0);
 	if (s.suspect) {
 		/* a pair to judge: the exact scan, byte by byte */
 		s.last_slash = 0;
