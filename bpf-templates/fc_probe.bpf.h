@@ -126,7 +126,7 @@ struct fc_scratch {
 	__u32 gi, gj, gstar, gmark;	/* glob match state (fc_glob__step) */
 	__u32 cat;			/* contains: candidate position (fc_contains__step) */
 	__s32 pairs_slot;		/* slot whose byte pairs c->pairs holds, -1 none */
-	__u64 pairs;			/* bit h: a byte pair hashing to h occurs (fc_pair__bits) */
+	__u64 pairs;			/* bit h: a byte pair at an even position hashes to h (fc_pair__bits) */
 	__u32 foff;			/* open family: where the flags param was written */
 	__u32 npend;			/* string params not yet copied into evt (fc_evt__flush) */
 	struct {
@@ -831,27 +831,32 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 }
 
 /*
- * Whether the view's string lacks one of the byte pairs in `pairs` (bits
- * of fc_pair__bits, given by codegen for a literal): then it contains
- * neither the literal nor anything a glob with it matches. Known only for
- * the views of a slot whose pairs were gathered (the open family's path,
- * by fc_fd__derive_path; fd.name, fd.directory and fd.filename are all
- * parts of it).
+ * Whether the view's string cannot contain a literal whose byte pairs are
+ * `even` (those at even offsets in the literal) and `odd` (at odd
+ * offsets), as bits of fc_pair__bits() given by codegen. The path's
+ * pairs are gathered at even positions only (half the work): a literal
+ * at an even position puts its even pairs there, at an odd position its
+ * odd ones, so one of the two sets is all present wherever it occurs.
+ * Then neither the literal nor a glob with it matches. Known only for the
+ * views of a slot whose pairs were gathered (the open family's path, by
+ * fc_fd__derive_path; fd.name, fd.directory and fd.filename are parts of
+ * it).
  */
-static __always_inline bool fc_pair__absent(struct fc_scratch *c, __u32 svi, __u64 pairs)
+static __always_inline bool fc_pair__absent(struct fc_scratch *c, __u32 svi, __u64 even,
+					    __u64 odd)
 {
-	return pairs && c->pairs_slot == c->sv[svi & (FC_NSV - 1)].slot &&
-	       (c->pairs & pairs) != pairs;
+	return (even | odd) && c->pairs_slot == c->sv[svi & (FC_NSV - 1)].slot &&
+	       (c->pairs & even) != even && (c->pairs & odd) != odd;
 }
 
 /* field contains lit (icontains with icase; lit is lower-cased then).
- * pairs: the literal's byte pairs (0 for icase or one byte). */
+ * even, odd: the literal's byte pairs (0, 0 for icase or one byte). */
 static __always_inline int fc_str__contains(struct fc_scratch *c, __u32 svi, __u32 lit,
-					    __u32 n, int icase, __u64 pairs)
+					    __u32 n, int icase, __u64 even, __u64 odd)
 {
 	if (c->sv[svi & (FC_NSV - 1)].len < 0)
 		return FC_MAYBE;
-	if (fc_pair__absent(c, svi, pairs))
+	if (fc_pair__absent(c, svi, even, odd))
 		return FC_FALSE;
 	return fc_sv__contains(c, svi, lit, n, icase);
 }
@@ -931,13 +936,13 @@ FC_GLOBAL int fc_sv__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n, _
 	return l.found == 1 ? FC_TRUE : FC_FALSE;
 }
 
-/* pairs: the byte pairs of the pattern's literal runs. */
+/* even, odd: the byte pairs of the pattern's longest literal run. */
 static __always_inline int fc_str__glob(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 n,
-					int icase, __u64 pairs)
+					int icase, __u64 even, __u64 odd)
 {
 	if (c->sv[svi & (FC_NSV - 1)].len < 0)
 		return FC_MAYBE;
-	if (fc_pair__absent(c, svi, pairs))
+	if (fc_pair__absent(c, svi, even, odd))
 		return FC_FALSE;
 	return fc_sv__glob(c, svi, lit, n, icase);
 }
@@ -1299,20 +1304,23 @@ static __always_inline __u64 fc_swar__below(__u32 n)
 }
 
 /*
- * The byte pairs of a word starting at its lanes 0..6, the lanes at and
- * above `valid` left out (hash 0 for them: a bit too many never hides a
- * match), each hashed to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63, all
- * lanes at once; returns the bits 1 << h. codegen.c's pair_bits() hashes
- * a literal's pairs the same way.
+ * The byte pairs of a word at string position p that start at even
+ * positions, among its lanes 0..6 (the lanes at and above `valid` left
+ * out: hash 0 for them, a bit too many never hides a match), each hashed
+ * to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63, all lanes at once; returns
+ * the bits 1 << h. codegen.c's pair_bits() hashes a literal's pairs the
+ * same way.
  */
-static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid)
+static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid, __u32 p)
 {
 	__u64 y = (((w & 0x0f0f0f0f0f0f0f0fULL) << 2) ^ (w >> 8)) & 0x3f3f3f3f3f3f3f3fULL;
 	__u64 bits = 0;
 
 	y &= (fc_swar__below(valid) >> 7) * 0xff;
+	if (p & 1)
+		y >>= 8; /* lanes 1, 3, 5 to 0, 2, 4 (lane 7 is never valid) */
 #pragma unroll
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 8; i += 2)
 		bits |= 1ULL << ((y >> (8 * i)) & 63);
 	return bits;
 }
@@ -1346,7 +1354,7 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 			s->suspect = 1;
 			return 1;
 		}
-		s->pairs |= fc_pair__bits(w, left - 1 < 7 ? left - 1 : 7);
+		s->pairs |= fc_pair__bits(w, left - 1 < 7 ? left - 1 : 7, p);
 		s->pos = p + 7;
 	}
 	return 0;

@@ -553,22 +553,35 @@ static uint32_t bloom_bit(uint64_t v, int svi, enum kx_match kind)
 /*
  * The byte pairs a contains or glob literal needs in the string, as bits
  * of fc_pair__bits() in fc_probe.bpf.h: pair (a, b) is bit
- * ((a & 15) << 2 ^ b) & 63. A glob's pairs are those of its literal runs
- * ('*' and '?' break them). The kernel answers FALSE without a scan when
- * the path it gathered the pairs of lacks one. 0 (no test) for icase.
+ * ((a & 15) << 2 ^ b) & 63, in even[] for the pairs at even offsets of
+ * the literal and odd[] for the others (the kernel gathers a path's pairs
+ * at even positions only: see fc_pair__absent). A glob's are those of its
+ * longest literal run ('*' and '?' end a run). The kernel answers FALSE
+ * without a scan when the path lacks one of each. 0, 0 (no test) for
+ * icase.
  */
-static uint64_t pair_bits(const char *lit, size_t n, bool glob, bool icase)
+static void pair_bits(const char *lit, size_t n, bool glob, bool icase, uint64_t out[2])
 {
-	uint64_t bits = 0;
+	size_t at = 0, len = n;
+	out[0] = out[1] = 0;
 	if (icase)
-		return 0;
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned char a = (unsigned char)lit[i], b = (unsigned char)lit[i + 1];
-		if (glob && (a == '*' || a == '?' || b == '*' || b == '?'))
-			continue;
-		bits |= 1ULL << ((((a & 15u) << 2) ^ b) & 63u);
+		return;
+	if (glob) {
+		len = 0;
+		for (size_t i = 0, run = 0; i <= n; i++) {
+			if (i == n || lit[i] == '*' || lit[i] == '?') {
+				if (i - run > len) {
+					at = run;
+					len = i - run;
+				}
+				run = i + 1;
+			}
+		}
 	}
-	return bits;
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned char a = (unsigned char)lit[at + i], b = (unsigned char)lit[at + i + 1];
+		out[i & 1] |= 1ULL << ((((a & 15u) << 2) ^ b) & 63u);
+	}
 }
 
 /* k for a startswith/endswith view: its sets' shortest member, <= 8. */
@@ -938,10 +951,12 @@ static bool str_check(struct cg *g, const struct kexpr *k, int svi, struct strbu
 				if (*q >= 'A' && *q <= 'Z')
 					*q = (char)(*q - 'A' + 'a');
 		bool glob = k->match == KM_STR_GLOB;
-		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d, %#llxull)",
+		uint64_t pairs[2];
+		pair_bits(lit, n, glob, k->icase, pairs);
+		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d, %#llxull, %#llxull)",
 					  glob ? "glob" : "contains", sv, lit_off(g, lit, n), n,
-					  k->icase ? 1 : 0,
-					  (unsigned long long)pair_bits(lit, n, glob, k->icase));
+					  k->icase ? 1 : 0, (unsigned long long)pairs[0],
+					  (unsigned long long)pairs[1]);
 		int atom = atom_of(g, call);
 		if (atom < 0)
 			sb_puts(b, call);
