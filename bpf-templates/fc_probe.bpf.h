@@ -43,10 +43,12 @@
 #define FC_LITERALS ""
 #endif
 
-/* Three-valued logic: FALSE drops, TRUE and MAYBE pass. */
+/* Three-valued logic: FALSE drops, TRUE and MAYBE pass. Two bits, "may
+ * be true" (1) and "is true" (2), so that or and and are | and & (a gate
+ * ors its checks without a branch: codegen.c, emit_gate_or). */
 #define FC_FALSE 0
-#define FC_TRUE 1
-#define FC_MAYBE 2
+#define FC_MAYBE 1
+#define FC_TRUE 3
 
 #define FC_HDR_LEN 26		/* struct rt_evt_hdr, packed */
 #define FC_MAXP 64		/* params per event, extensions included (execve: 31+2) */
@@ -271,29 +273,21 @@ static __always_inline int fc_tri(bool known, bool v)
 	return v ? FC_TRUE : FC_FALSE;
 }
 
+/* not: "may be true" is "not surely false" and "is true" is "surely
+ * not true": swap the two bits and invert them. */
 static __always_inline int fc_tri__not(int a)
 {
-	if (a == FC_MAYBE)
-		return FC_MAYBE;
-	return a == FC_TRUE ? FC_FALSE : FC_TRUE;
+	return ~((a >> 1) | (a << 1)) & 3;
 }
 
 static __always_inline int fc_tri__and(int a, int b)
 {
-	if (a == FC_FALSE || b == FC_FALSE)
-		return FC_FALSE;
-	if (a == FC_MAYBE || b == FC_MAYBE)
-		return FC_MAYBE;
-	return FC_TRUE;
+	return a & b;
 }
 
 static __always_inline int fc_tri__or(int a, int b)
 {
-	if (a == FC_TRUE || b == FC_TRUE)
-		return FC_TRUE;
-	if (a == FC_MAYBE || b == FC_MAYBE)
-		return FC_MAYBE;
-	return FC_FALSE;
+	return a | b;
 }
 
 /*

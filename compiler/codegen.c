@@ -1285,6 +1285,70 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 	}
 }
 
+/*
+ * A gate's or (emit_selective): every operand evaluated, the results
+ * or-ed without a branch (FC_TRUE | x is FC_TRUE, FC_MAYBE | FC_FALSE is
+ * FC_MAYBE: the encoding in fc_probe.bpf.h). An event that reaches a
+ * gate almost always fails all its operands, so short-circuiting would
+ * skip nothing, while each branch costs a compare and, for the verifier,
+ * a sealed value (see fc_tri__seal); each operand is sealed once, as its
+ * own value, and the or of sealed values needs no seal.
+ */
+/* The operands of k and of the ors nested in it (or is associative). */
+static void gate_or_flatten(const struct kexpr *k, struct kexpr **out, unsigned *n)
+{
+	for (unsigned i = 0; i < k->nkids; i++) {
+		if (k->kids[i]->kind == KX_OR)
+			gate_or_flatten(k->kids[i], out, n);
+		else
+			out[(*n)++] = k->kids[i];
+	}
+}
+
+static unsigned gate_or_count(const struct kexpr *k)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < k->nkids; i++)
+		n += k->kids[i]->kind == KX_OR ? gate_or_count(k->kids[i]) : 1;
+	return n;
+}
+
+static void emit_gate_or(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			 const char *dst, int ind)
+{
+	struct strbuf *b = g->out;
+	struct kexpr *flat = split_node(g->a, KX_OR);
+	unsigned n = gate_or_count(k);
+
+	flat->kids = ARENA_NEWN(g->a, struct kexpr *, n + 1);
+	gate_or_flatten(k, flat->kids, &flat->nkids);
+	/* one test for the set checks on one field and kind, wherever in the
+	 * nested ors they were (two rules' identical lists become one) */
+	long *grp = ARENA_NEWN(g->a, long, n + 1);
+	for (unsigned i = 0; i < n; i++)
+		grp[i] = set_group(g, sc, flat->kids[i]);
+	put_ind(b, ind);
+	sb_printf(b, "%s = FC_FALSE;\n", dst);
+	for (unsigned i = 0; i < n; i++) {
+		int role = group_role(grp, n, i);
+		if (role < 0)
+			continue;
+		char *t = arena_printf(g->a, "t%u", g->tmp++);
+		put_ind(b, ind);
+		sb_puts(b, "{\n");
+		put_ind(b, ind + 1);
+		sb_printf(b, "int %s;\n\n", t);
+		if (role > 0)
+			emit_set_group(g, sc, flat, grp, i, t, ind + 1);
+		else
+			emit_expr(g, sc, flat->kids[i], t, ind + 1);
+		put_ind(b, ind + 1);
+		sb_printf(b, "%s |= %s;\n", dst, t);
+		put_ind(b, ind);
+		sb_puts(b, "}\n");
+	}
+}
+
 /* ---- per-syscall folding ---- */
 
 static bool field_of_task(enum kfield f);
@@ -1833,7 +1897,7 @@ static void emit_selective(struct cg *g, const struct cg_sc *sc, struct cg_rule_
 		sb_printf(b, "/* %zu rules need one of these: */\n", m);
 		put_ind(b, ind);
 		sb_printf(b, "int %s;\n", gv);
-		emit_expr(g, sc, or, gv, ind);
+		emit_gate_or(g, sc, or, gv, ind);
 		put_ind(b, ind);
 		sb_printf(b, "if (%s != FC_FALSE) {\n", gv);
 		for (size_t i = 0; i < m; i++)
