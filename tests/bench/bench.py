@@ -312,8 +312,8 @@ def bench_overhead(work):
         "runs_ns_per_syscall": per,
         "extra_ns_per_syscall": {c: round(med([per[c][i] - per["none"][i] for i in range(runs)]), 1)
                                  for c in configs[1:]},
-        "falcoc_extra_vs_empty_extra": round(med(r_empty), 2),
-        "falcoc_extra_vs_falco_style_extra": round(med(r_fs), 2),
+        "falcoc_extra_vs_empty_extra": round(med(r_empty), 3),
+        "falcoc_extra_vs_falco_style_extra": round(med(r_fs), 3),
         "runs_falcoc_extra_vs_empty_extra": r_empty,
         "runs_falcoc_extra_vs_falco_style_extra": r_fs,
         "events_per_run": ev,
@@ -679,9 +679,9 @@ def bench_storm(work):
 
 TARGETS = [
     ("falcoc extra ns/syscall <= 2x the empty probe's",
-     lambda: DETAILS["overhead"]["falcoc_extra_vs_empty_extra"], lambda v: v <= 2.0, "%.2fx"),
+     lambda: DETAILS["overhead"]["falcoc_extra_vs_empty_extra"], lambda v: v <= 2.0, "%.3fx"),
     ("falcoc extra ns/syscall <= 0.5x falco_style's",
-     lambda: DETAILS["overhead"]["falcoc_extra_vs_falco_style_extra"], lambda v: v <= 0.5, "%.2fx"),
+     lambda: DETAILS["overhead"]["falcoc_extra_vs_falco_style_extra"], lambda v: v <= 0.5, "%.3fx"),
     ("events to userspace >= 95% fewer",
      lambda: DETAILS["events"]["reduction_pct"], lambda v: v >= 95.0, "%.2f%% fewer"),
     ("replay >= 5x sysdig", lambda: DETAILS["replay"]["speedup"], lambda v: v >= 5.0, "%.2fx"),
