@@ -531,23 +531,27 @@ uint64_t cg_hash(const char *s, size_t n)
  *               than k has no member as a prefix
  *   endswith    the last k bytes, the same way
  *
- * A clear bit proves that no set of the kind checked on the view holds
- * the string, so every such check is FALSE without a lookup; a set bit
- * sends it to the map. The hash of the bytes (a u64, mixed with view and
- * kind) is fc_bloom__bit in fc_probe.bpf.h.
+ * A string sets two bits of one 64-bit word (a blocked bloom filter: one
+ * load in the kernel). A clear one proves that no set of the kind checked
+ * on the view holds the string, so every such check is FALSE without a
+ * lookup; both set send it to the map. The hash of the bytes (a u64,
+ * mixed with view and kind) is fc_bloom__hash in fc_probe.bpf.h.
  */
 #define CG_BLOOM_LOG2 14
 #define CG_BLOOM_BITS (1 << CG_BLOOM_LOG2)
 #define CG_BLOOM_KMAX 8
 
-/* fc_bloom__bit in fc_probe.bpf.h: the bit of the hashed bytes v. */
-static uint32_t bloom_bit(uint64_t v, int svi, enum kx_match kind)
+/* fc_bloom__hash and fc_bloom__may in fc_probe.bpf.h: the word of the
+ * hashed bytes v, and its two bits. */
+static uint32_t bloom_word(uint64_t v, int svi, enum kx_match kind, uint64_t *bits)
 {
 	uint64_t x = v * 0x9E3779B97F4A7C15ULL +
 		     ((uint64_t)svi << 2 | (uint64_t)kind_no(kind)) * 0xC2B2AE3D27D4EB4FULL;
 
 	x ^= x >> 29;
-	return (uint32_t)((x * 0xBF58476D1CE4E5B9ULL) >> (64 - CG_BLOOM_LOG2));
+	x *= 0xBF58476D1CE4E5B9ULL;
+	*bits = (1ULL << ((x >> 40) & 63)) | (1ULL << ((x >> 34) & 63));
+	return (uint32_t)(x >> (64 - (CG_BLOOM_LOG2 - 6)));
 }
 
 /*
@@ -627,8 +631,9 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 				for (unsigned j = 0; j < kk; j++)
 					v |= (uint64_t)p[at + j] << (8 * j);
 			}
-			uint32_t h = bloom_bit(v, u->svi, kind);
-			bits[h / 64] |= 1ull << (h % 64);
+			uint64_t b;
+			uint32_t w = bloom_word(v, u->svi, kind, &b);
+			bits[w] |= b;
 		}
 	}
 	sb_printf(out, "/* the bloom filter in front of the set maps (codegen.c: emit_bloom) */\n");

@@ -7,15 +7,14 @@
  *     --rounds N   rounds (default 40); each measures every configuration
  *     --blocks N   blocks per configuration and round (default 12)
  *     --iters N    iterations per block (default 1000)
- *     --path P     the file the loop opens (default /tmp/fc_bench_nomatch)
  *
  * The configurations: none (no probe), empty (EMPTY.o's empty tp_btf
  * programs, the floor), falco_style and falcoc (probes compiled by falcoc
  * from RULES, with and without the kernel filter). All three are loaded once
  * at the start; a round attaches one configuration at a time (bpf links:
- * about a millisecond), runs blocks of the workload loop (openat of PATH,
- * close, getppid: 3 syscalls per iteration) on CPU 1 and detaches it, each
- * round in another order. A reader thread on CPU 0 drains the probes' rings
+ * about a millisecond), runs blocks of the workload loop (openat of the
+ * paths of paths.h in turn, close, getppid: 3 syscalls per iteration) on
+ * CPU 1 and detaches it, each round in another order. A reader thread on CPU 0 drains the probes' rings
  * as falcoc-run would (it counts the events and drops nothing on purpose);
  * the rule evaluation itself, on CPU 0, is not part of the loop's time.
  *
@@ -60,6 +59,8 @@
 #include "ruleset.h"
 #include "split.h"
 
+#include "paths.h"
+
 enum { C_NONE, C_EMPTY, C_FALCO_STYLE, C_FALCOC, NCONF };
 static const char *const conf_name[NCONF] = { "none", "empty", "falco_style", "falcoc" };
 
@@ -89,9 +90,10 @@ static int pin(int cpu)
 	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-static int loop(long n, const char *path)
+static int loop(long n)
 {
 	for (long i = 0; i < n; i++) {
+		const char *path = bench_path[i % BENCH_NPATHS];
 		long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -1;
@@ -237,7 +239,6 @@ static long arg_long(const char *opt, const char *s, long lo, long hi)
 int main(int argc, char **argv)
 {
 	long rounds = 40, blocks = 12, iters = 1000;
-	const char *path = "/tmp/fc_bench_nomatch";
 	int i = 1;
 
 	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
@@ -247,24 +248,20 @@ int main(int argc, char **argv)
 			blocks = arg_long(argv[i], argv[i + 1], 1, 100000);
 		else if (!strcmp(argv[i], "--iters"))
 			iters = arg_long(argv[i], argv[i + 1], 1, 10000000);
-		else if (!strcmp(argv[i], "--path"))
-			path = argv[i + 1];
 		else
 			break;
 	}
 	if (argc - i < 4) {
-		fprintf(stderr, "usage: bench_overhead [--rounds N] [--blocks N] [--iters N] [--path P] "
+		fprintf(stderr, "usage: bench_overhead [--rounds N] [--blocks N] [--iters N] "
 				"EMPTY.o FALCO_STYLE.o FALCOC.o RULES.yaml...\n");
 		return 2;
 	}
 	if (live_check_env())
 		return 77;
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		perror(path);
+	if (bench_paths_make()) {
+		perror(BENCH_ROOT);
 		return 2;
 	}
-	close(fd);
 
 	struct arena a;
 	struct vec sets = { 0 };
@@ -292,8 +289,8 @@ int main(int argc, char **argv)
 		if (!live_read_stats(g_lv[c], k))
 			drop0[c] = k[FC_STAT_RING_FULL];
 	}
-	if (loop(iters * 10, path)) { /* warm-up: caches, dentries, frequency */
-		perror(path);
+	if (loop(iters * 10)) { /* warm-up: caches, dentries, frequency */
+		perror(BENCH_ROOT);
 		rc = 2;
 	}
 	for (long r = 0; r < rounds && !rc; r++) {
@@ -303,10 +300,10 @@ int main(int argc, char **argv)
 				rc = 2;
 				break;
 			}
-			loop(iters / 4 + 1, path); /* the first calls after attaching */
+			loop(iters / 4 + 1); /* the first calls after attaching */
 			for (long b = 0; b < blocks; b++) {
 				double t0 = cpu_ns();
-				if (loop(iters, path)) {
+				if (loop(iters)) {
 					rc = 2;
 					break;
 				}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * workload N [PATH]: the overhead benchmark's syscall loop. N iterations
- * of openat(PATH) + close + getppid, i.e. 3 syscalls each, on a path no
- * rule matches (default /tmp/fc_bench_nomatch, created if missing). One
- * warm-up pass of N/10 iterations first, so page cache, dentry cache and
+ * workload N: the overhead benchmark's syscall loop. N iterations of
+ * openat + close + getppid, i.e. 3 syscalls each, the opens going round
+ * the 32 paths of paths.h, which no rule matches (created if missing).
+ * One warm-up pass of N/10 iterations first, so page cache, dentry cache and
  * the CPU's frequency settle. Prints one line:
  *
  *   workload: N iterations, ns_per_syscall X, ns_per_iteration Y, cpu_ns_per_syscall Z,
@@ -22,7 +22,7 @@
  * the hypervisor's steal, interrupts) only ever adds time, and comes in
  * bursts that spoil some blocks and not others; the benchmark uses P.
  *
- * Exit 2 if PATH cannot be opened. The loop calls syscall(2) directly so
+ * Exit 2 if the files cannot be made or opened. The loop calls syscall(2) directly so
  * libc adds nothing (glibc caches nothing for these, but getppid through
  * syscall() is sure to enter the kernel).
  */
@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "paths.h"
+
 static double now_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -43,9 +45,10 @@ static double now_ns(clockid_t clk)
 
 #define BLOCK 1000
 
-static int loop(long n, const char *path)
+static int loop(long n)
 {
 	for (long i = 0; i < n; i++) {
+		const char *path = bench_path[i % BENCH_NPATHS];
 		long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			perror(path);
@@ -65,12 +68,11 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	const char *path = argc > 2 ? argv[2] : "/tmp/fc_bench_nomatch";
 	char *end;
 	long n;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: workload N [PATH]\n");
+	if (argc != 2) {
+		fprintf(stderr, "usage: workload N\n");
 		return 2;
 	}
 	n = strtol(argv[1], &end, 10);
@@ -78,13 +80,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "workload: bad iteration count '%s'\n", argv[1]);
 		return 2;
 	}
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		perror(path);
+	if (bench_paths_make()) {
+		perror(BENCH_ROOT);
 		return 2;
 	}
-	close(fd);
-	if (loop(n / 10, path))
+	if (loop(n / 10))
 		return 2;
 	long nblocks = (n + BLOCK - 1) / BLOCK;
 	double *blk = malloc((size_t)nblocks * sizeof(*blk));
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	double t0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_THREAD_CPUTIME_ID), cb = c0;
 	for (long b = 0; b < nblocks; b++) {
 		long k = b == nblocks - 1 ? n - b * BLOCK : BLOCK;
-		if (loop(k, path)) {
+		if (loop(k)) {
 			free(blk);
 			return 2;
 		}
