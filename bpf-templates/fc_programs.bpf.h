@@ -222,7 +222,10 @@ static __always_inline unsigned long fc_regs__arg(struct pt_regs *regs, int n)
 static __always_inline void fc_fill__begin(struct fc_scratch *c, __u32 sc, __u16 ppme, __u32 np,
 					   __s64 res, bool always)
 {
-	fc_evt__begin(c, sc, ppme, np, res);
+	if (sc == FC_SC_openat)
+		fc_evt__begin_(c, sc, ppme, np, res); /* sc is a constant: one of the two stays */
+	else
+		fc_evt__begin(c, sc, ppme, np, res);
 	if (always)
 		fc_task__need(c);
 }
@@ -324,7 +327,7 @@ static __always_inline void fc_fill_openat(struct fc_scratch *c, struct pt_regs 
 	/* Parameter 2: dirfd (type: PT_FD) */
 	fc_evt__push_dirfd(c, ARG(0));
 	/* Parameter 3: name (type: PT_FSRELPATH) */
-	fc_evt__push_ustr(c, FC_SLOT_ARG0, ARG(1));
+	fc_evt__push_ustr_(c, FC_SLOT_ARG0, ARG(1));
 	/* Parameter 4: flags (type: PT_FLAGS32) */
 	c->foff = c->pos;
 	fc_evt__push_u32(c, flags);
