@@ -1217,6 +1217,22 @@ static int group_role(const long *grp, unsigned n, unsigned i)
 
 /* Emit statements leaving k's tri-value in variable `dst`. */
 static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+		      const char *dst, int ind);
+
+/* Declare t and leave operand i of the and/or k in it: its set group's
+ * one test when it leads one (role > 0), else its own expression. */
+static void emit_operand(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
+			 const long *grp, unsigned i, int role, const char *t, int ind)
+{
+	put_ind(g->out, ind);
+	sb_printf(g->out, "int %s;\n\n", t);
+	if (role > 0)
+		emit_set_group(g, sc, k, grp, i, t, ind);
+	else
+		emit_expr(g, sc, k->kids[i], t, ind);
+}
+
+static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
 		      const char *dst, int ind)
 {
 	struct strbuf *b = g->out;
@@ -1262,12 +1278,7 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 			char *t = arena_printf(g->a, "t%u", g->tmp++);
 			put_ind(b, ind);
 			sb_printf(b, "if (%s != %s) {\n", dst, and ? "FC_FALSE" : "FC_TRUE");
-			put_ind(b, ind + 1);
-			sb_printf(b, "int %s;\n\n", t);
-			if (role > 0)
-				emit_set_group(g, sc, k, grp, i, t, ind + 1);
-			else
-				emit_expr(g, sc, k->kids[i], t, ind + 1);
+			emit_operand(g, sc, k, grp, i, role, t, ind + 1);
 			put_ind(b, ind + 1);
 			sb_printf(b, "%s = fc_tri__seal(c, fc_tri__%s(%s, %s));\n", dst,
 				  and ? "and" : "or", dst, t);
@@ -1341,12 +1352,7 @@ static void emit_gate_or(struct cg *g, const struct cg_sc *sc, const struct kexp
 		char *t = arena_printf(g->a, "t%u", g->tmp++);
 		put_ind(b, ind);
 		sb_puts(b, "{\n");
-		put_ind(b, ind + 1);
-		sb_printf(b, "int %s;\n\n", t);
-		if (role > 0)
-			emit_set_group(g, sc, flat, grp, i, t, ind + 1);
-		else
-			emit_expr(g, sc, flat->kids[i], t, ind + 1);
+		emit_operand(g, sc, flat, grp, i, role, t, ind + 1);
 		put_ind(b, ind + 1);
 		sb_printf(b, "%s |= %s;\n", dst, t);
 		put_ind(b, ind);
