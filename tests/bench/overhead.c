@@ -282,14 +282,19 @@ int main(int argc, char **argv)
 
 	double *per = calloc((size_t)rounds * NCONF, sizeof(*per));
 	double *blk = calloc((size_t)blocks, sizeof(*blk));
+	double *col = calloc((size_t)rounds, sizeof(*col));
 	uint64_t drop0[NCONF] = { 0 }, drop1[NCONF] = { 0 };
 	int rc = 0;
+	if (!per || !blk || !col) {
+		fprintf(stderr, "bench_overhead: out of memory\n");
+		rc = 2;
+	}
 	for (int c = C_FALCO_STYLE; c <= C_FALCOC; c++) {
 		uint64_t k[FC_STAT__COUNT];
 		if (!live_read_stats(g_lv[c], k))
 			drop0[c] = k[FC_STAT_RING_FULL];
 	}
-	if (loop(iters * 10)) { /* warm-up: caches, dentries, frequency */
+	if (!rc && loop(iters * 10)) { /* warm-up: caches, dentries, frequency */
 		perror(BENCH_ROOT);
 		rc = 2;
 	}
@@ -327,7 +332,6 @@ int main(int argc, char **argv)
 	}
 
 	if (!rc) {
-		double *col = calloc((size_t)rounds, sizeof(*col));
 		for (int c = 0; c < NCONF; c++) {
 			for (long r = 0; r < rounds; r++)
 				col[r] = per[r * NCONF + c];
@@ -348,8 +352,8 @@ int main(int argc, char **argv)
 			ratio[k] = n ? median(col, (size_t)n) : -1;
 		}
 		printf("ratio falcoc_vs_empty %.3f falcoc_vs_falco_style %.3f\n", ratio[0], ratio[1]);
-		free(col);
 	}
+	free(col);
 	free(per);
 	free(blk);
 	empty_detach();
