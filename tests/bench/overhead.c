@@ -13,7 +13,7 @@
  * from RULES, with and without the kernel filter). All three are loaded once
  * at the start; a round attaches one configuration at a time (bpf links:
  * about a millisecond), runs blocks of the workload loop (openat of the
- * paths of paths.h in turn, close, getppid: 3 syscalls per iteration) on
+ * paths of bench_loop.h in turn, close, getppid: 3 syscalls per iteration) on
  * CPU 1 and detaches it, each round in another order. A reader thread on CPU 0 drains the probes' rings
  * as falcoc-run would (it counts the events and drops nothing on purpose);
  * the rule evaluation itself, on CPU 0, is not part of the loop's time.
@@ -59,7 +59,7 @@
 #include "ruleset.h"
 #include "split.h"
 
-#include "paths.h"
+#include "bench_loop.h"
 
 enum { C_NONE, C_EMPTY, C_FALCO_STYLE, C_FALCOC, NCONF };
 static const char *const conf_name[NCONF] = { "none", "empty", "falco_style", "falcoc" };
@@ -88,19 +88,6 @@ static int pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-static int loop(long n)
-{
-	for (long i = 0; i < n; i++) {
-		const char *path = bench_path[i % BENCH_NPATHS];
-		long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		syscall(SYS_close, fd);
-		syscall(SYS_getppid);
-	}
-	return 0;
 }
 
 static void on_event(void *ctx, const uint8_t *data, size_t size, unsigned cpu)
@@ -212,15 +199,9 @@ static void detach(int c)
 		live_detach(g_lv[c]);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static double median(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -294,10 +275,8 @@ int main(int argc, char **argv)
 		if (!live_read_stats(g_lv[c], k))
 			drop0[c] = k[FC_STAT_RING_FULL];
 	}
-	if (!rc && loop(iters * 10)) { /* warm-up: caches, dentries, frequency */
-		perror(BENCH_ROOT);
+	if (!rc && bench_loop(iters * 10)) /* warm-up: caches, dentries, frequency */
 		rc = 2;
-	}
 	for (long r = 0; r < rounds && !rc; r++) {
 		for (int j = 0; j < NCONF && !rc; j++) {
 			int c = (int)((r + j) % NCONF); /* each round in another order */
@@ -305,10 +284,10 @@ int main(int argc, char **argv)
 				rc = 2;
 				break;
 			}
-			loop(iters / 4 + 1); /* the first calls after attaching */
+			bench_loop(iters / 4 + 1); /* the first calls after attaching */
 			for (long b = 0; b < blocks; b++) {
 				double t0 = cpu_ns();
-				if (loop(iters)) {
+				if (bench_loop(iters)) {
 					rc = 2;
 					break;
 				}

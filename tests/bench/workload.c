@@ -2,7 +2,7 @@
 /*
  * workload N: the overhead benchmark's syscall loop. N iterations of
  * openat + close + getppid, i.e. 3 syscalls each, the opens going round
- * the 32 paths of paths.h, which no rule matches (created if missing).
+ * the 32 paths of bench_loop.h, which no rule matches (created if missing).
  * One warm-up pass of N/10 iterations first, so page cache, dentry cache and
  * the CPU's frequency settle. Prints one line:
  *
@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "paths.h"
+#include "bench_loop.h"
 
 static double now_ns(clockid_t clk)
 {
@@ -44,27 +44,6 @@ static double now_ns(clockid_t clk)
 }
 
 #define BLOCK 1000
-
-static int loop(long n)
-{
-	for (long i = 0; i < n; i++) {
-		const char *path = bench_path[i % BENCH_NPATHS];
-		long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			perror(path);
-			return -1;
-		}
-		syscall(SYS_close, fd);
-		syscall(SYS_getppid);
-	}
-	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -84,7 +63,7 @@ int main(int argc, char **argv)
 		perror(BENCH_ROOT);
 		return 2;
 	}
-	if (loop(n / 10))
+	if (bench_loop(n / 10))
 		return 2;
 	long nblocks = (n + BLOCK - 1) / BLOCK;
 	double *blk = malloc((size_t)nblocks * sizeof(*blk));
@@ -95,7 +74,7 @@ int main(int argc, char **argv)
 	double t0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_THREAD_CPUTIME_ID), cb = c0;
 	for (long b = 0; b < nblocks; b++) {
 		long k = b == nblocks - 1 ? n - b * BLOCK : BLOCK;
-		if (loop(k)) {
+		if (bench_loop(k)) {
 			free(blk);
 			return 2;
 		}
@@ -104,7 +83,7 @@ int main(int argc, char **argv)
 		cb = ce;
 	}
 	double dt = now_ns(CLOCK_MONOTONIC) - t0, dc = cb - c0;
-	qsort(blk, (size_t)nblocks, sizeof(*blk), cmp_double);
+	qsort(blk, (size_t)nblocks, sizeof(*blk), bench_cmp_double);
 	printf("workload: %ld iterations, ns_per_syscall %.1f, ns_per_iteration %.1f, "
 	       "cpu_ns_per_syscall %.1f, cpu_ns_per_syscall_p10 %.1f\n",
 	       n, dt / (3.0 * (double)n), dt / (double)n, dc / (3.0 * (double)n),
