@@ -1301,15 +1301,6 @@ static void emit_expr(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 	}
 }
 
-/*
- * A gate's or (emit_selective): every operand evaluated, the results
- * or-ed without a branch (FC_TRUE | x is FC_TRUE, FC_MAYBE | FC_FALSE is
- * FC_MAYBE: the encoding in fc_probe.bpf.h). An event that reaches a
- * gate almost always fails all its operands, so short-circuiting would
- * skip nothing, while each branch costs a compare and, for the verifier,
- * a sealed value (see fc_tri__seal); each operand is sealed once, as its
- * own value, and the or of sealed values needs no seal.
- */
 /* The operands of k and of the ors nested in it (or is associative). */
 static void gate_or_flatten(const struct kexpr *k, struct kexpr **out, unsigned *n)
 {
@@ -1329,6 +1320,15 @@ static unsigned gate_or_count(const struct kexpr *k)
 	return n;
 }
 
+/*
+ * A gate's or (emit_selective): every operand evaluated, the results
+ * or-ed without a branch (FC_TRUE | x is FC_TRUE, FC_MAYBE | FC_FALSE is
+ * FC_MAYBE: the encoding in fc_probe.bpf.h). An event that reaches a
+ * gate almost always fails all its operands, so short-circuiting would
+ * skip nothing, while each branch costs a compare and, for the verifier,
+ * a sealed value (see fc_tri__seal); each operand is sealed once, as its
+ * own value, and the or of sealed values needs no seal.
+ */
 static void emit_gate_or(struct cg *g, const struct cg_sc *sc, const struct kexpr *k,
 			 const char *dst, int ind)
 {
@@ -1901,7 +1901,7 @@ static void emit_selective(struct cg *g, const struct cg_sc *sc, struct cg_rule_
 		if ((in[i] = x != NULL))
 			or->kids[or->nkids++] = (struct kexpr *)x;
 	}
-	size_t m = or->nkids >= 1 ? put_first(rules, n, in) : 0;
+	size_t m = put_first(rules, n, in);
 	if (m) {
 		char *gv = arena_printf(g->a, "g%u", g->tmp++);
 		put_ind(b, ind);
