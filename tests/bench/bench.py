@@ -185,48 +185,43 @@ def read_stats(path):
 # ---------------------------------------------------------------- overhead
 
 def workload(n):
-    """(cpu ns per syscall of the quieter blocks, cpu ns per syscall of the
-    whole loop, wall ns per syscall) of one bench_workload run. CPU time
-    (the thread's exact runtime, BPF programs included) leaves out the
-    time other processes of the shared machine held the CPU; the 10th
+    """CPU ns per syscall of the quieter blocks of one bench_workload run.
+    CPU time (the thread's exact runtime, BPF programs included) leaves out
+    the time other processes of the shared machine held the CPU; the 10th
     percentile of its 1000-iteration blocks (workload.c) also leaves out
     the bursts of a neighbour's cache and memory traffic, which only ever
-    add time. The benchmark reports the first."""
+    add time."""
     r = run(["taskset", "-c", "1", tool("tests/bench/bench_workload"), str(n)])
-    w = re.search(r" ns_per_syscall ([0-9.]+)", r.stdout)
-    c = re.search(r"cpu_ns_per_syscall ([0-9.]+)", r.stdout)
     q = re.search(r"cpu_ns_per_syscall_p10 ([0-9.]+)", r.stdout)
-    if r.returncode or not w or not c or not q:
+    if r.returncode or not q:
         raise RuntimeError("bench_workload failed: %s" % (r.stdout + r.stderr)[-300:])
-    return float(q.group(1)), float(c.group(1)), float(w.group(1))
+    return float(q.group(1))
 
 
 def interleaved(empty, probes, rounds):
     """One bench_overhead run (overhead.c): the four configurations
     attached in turn, block by block, in one process. Returns
     ({config: median ns per syscall}, {config: events}, {config: ring-full
-    drops}, ratio vs empty, ratio vs falco_style, [per-round rows])."""
+    drops}, ratio vs empty, ratio vs falco_style)."""
     falco, stdlib = rules_sets()
     r = run(["taskset", "-c", "0,1", tool("tests/bench/bench_overhead"), "--rounds", str(rounds),
              "--blocks", "1", "--iters", "1000", empty, probes["falco_style"], probes["falcoc"],
              falco] + stdlib)
     if r.returncode:
         raise RuntimeError("bench_overhead failed (%d): %s" % (r.returncode, (r.stdout + r.stderr)[-300:]))
-    med_ns, events, dropped, rows = {}, {}, {}, []
+    med_ns, events, dropped = {}, {}, {}
     ratio = None
     for line in r.stdout.splitlines():
         p = line.split()
-        if p[0] == "round":
-            rows.append({p[k]: float(p[k + 1]) for k in range(2, len(p), 2)})
-        elif p[0] == "config":
+        if p and p[0] == "config":
             med_ns[p[1]] = float(p[3])
             events[p[1]] = int(p[7])
             dropped[p[1]] = int(p[9])
-        elif p[0] == "ratio":
+        elif p and p[0] == "ratio":
             ratio = (float(p[2]), float(p[4]))
     if not ratio or len(med_ns) != 4:
         raise RuntimeError("bench_overhead: unexpected output: %s" % r.stdout[-300:])
-    return med_ns, events, dropped, ratio[0], ratio[1], rows
+    return med_ns, events, dropped, ratio[0], ratio[1]
 
 
 def bench_overhead(work):
@@ -254,7 +249,7 @@ def bench_overhead(work):
     per = {c: [] for c in configs}
     r_empty, r_fs, ev, dr = [], [], [], []
     for k in range(runs):
-        m, events, dropped, re_, rf_, rows = interleaved(empty, probes, rounds)
+        m, events, dropped, re_, rf_ = interleaved(empty, probes, rounds)
         for c in configs:
             per[c].append(m[c])
         r_empty.append(re_)
@@ -286,8 +281,7 @@ def bench_overhead(work):
                 d = falcoc_run(probes[c], ["--stats", stats], "0", c)
             t0 = d.cpu_ticks() if d else 0
             try:
-                got, _, _ = workload(n)
-                dper[c].append(got)
+                dper[c].append(workload(n))
             finally:
                 if d:
                     time.sleep(0.2)  # let userspace drain before reading its CPU time
