@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "codegen.h"
 
 #define LOG_KEEP 256   /* libbpf lines remembered for error reports */
 #define LOG_TAIL 20    /* verifier log lines shown on rejection */
@@ -636,8 +637,8 @@ int live_load(struct live *lv)
 
 /* Set maps: codegen decides their layout and contents (compiler/codegen.h:
  * cg_set_entries). */
-int live_map_put(struct live *lv, const char *name, const void *key, size_t ks, const void *val,
-		 size_t vs)
+static int map_put(struct live *lv, const char *name, const void *key, size_t ks, const void *val,
+		   size_t vs)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(lv->obj, name);
 	if (!m) {
@@ -657,6 +658,17 @@ int live_map_put(struct live *lv, const char *name, const void *key, size_t ks, 
 	if (bpf_map__update_elem(m, key, ks, val, vs, BPF_ANY) < 0) {
 		fprintf(stderr, "falcoc-run: map '%s': adding a key: %s\n", name, strerror(errno));
 		return 2;
+	}
+	return 0;
+}
+
+int live_put_sets(struct live *lv, const struct vec *ents)
+{
+	for (size_t i = 0; i < ents->n; i++) {
+		const struct cg_set_entry *e = ents->v[i];
+		int rc = map_put(lv, e->map_name, e->key, e->key_size, e->val, e->val_size);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

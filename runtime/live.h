@@ -7,7 +7,7 @@
  *   live_open()            open the ELF, check and read FC_META_SECTION
  *   live_set_rule_enabled()  rodata settings, before live_load()
  *   live_load()            verifier; on rejection the tail of its log
- *   live_map_put()         the fc_set_<id> maps, after load
+ *   live_put_sets()        the set maps (fc_sets_in/prefix/suffix), after load
  *   live_attach()          tail-call table, then every entry program
  *   live_poll()/live_drain()  events, handed over in timestamp order
  *   live_read_stats()      the probe's fc_stats counters, summed
@@ -59,10 +59,11 @@ int live_set_rule_enabled(struct live *lv, unsigned i, bool on);
 
 int live_load(struct live *lv);
 
-/* Put one entry into the set map `map` (compiler/codegen.h:
- * cg_set_entries); after load, before attach. */
-int live_map_put(struct live *lv, const char *map, const void *key, size_t key_size,
-		 const void *val, size_t val_size);
+/* Put the set entries ents (struct cg_set_entry *, from
+ * compiler/codegen.h: cg_set_entries) into their maps; after load, before
+ * attach. */
+struct vec;
+int live_put_sets(struct live *lv, const struct vec *ents);
 
 int live_attach(struct live *lv);
 

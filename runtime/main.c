@@ -748,13 +748,7 @@ static int fill_sets(struct run *run)
 		return 0; /* the module's filter program carries its own sets */
 	struct vec ents = { 0 };
 	cg_set_entries(&run->arena, &sr, &ents);
-	for (size_t i = 0; i < ents.n; i++) {
-		const struct cg_set_entry *e = ents.v[i];
-		int rc = live_map_put(run->lv, e->map_name, e->key, e->key_size, e->val, e->val_size);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return live_put_sets(run->lv, &ents);
 }
 
 static double mono_s(void)

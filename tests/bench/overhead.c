@@ -170,12 +170,8 @@ static int probe_open(int c, const char *path, const struct vec *sets)
 	struct live *lv = live_open(path, false);
 	if (!lv || live_load(lv))
 		return 2;
-	if (live_meta(lv)->flags & FC_META_KERNEL_FILTER)
-		for (size_t i = 0; i < sets->n; i++) {
-			const struct cg_set_entry *e = sets->v[i];
-			if (live_map_put(lv, e->map_name, e->key, e->key_size, e->val, e->val_size))
-				return 2;
-		}
+	if ((live_meta(lv)->flags & FC_META_KERNEL_FILTER) && live_put_sets(lv, sets))
+		return 2;
 	if (live_rings_open(lv, on_event, &g_events[c]))
 		return 2;
 	g_lv[c] = lv;
