@@ -85,14 +85,18 @@ class Daemon:
         with open(self.errf.name, errors="replace") as f:
             return f.read()
 
-    def cpu_ticks(self):
-        """utime + stime of the process, in clock ticks (0 if gone)."""
+    def cpu_ns(self):
+        """CPU time of the process's threads so far, in ns (0 if gone):
+        the scheduler's exact runtime (/proc/PID/task/TID/schedstat), not
+        clock ticks, whose 10 ms would round a quiet runtime to zero."""
+        total = 0
         try:
-            with open("/proc/%d/stat" % self.p.pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return int(fields[11]) + int(fields[12])
+            for tid in os.listdir("/proc/%d/task" % self.p.pid):
+                with open("/proc/%d/task/%s/schedstat" % (self.p.pid, tid)) as f:
+                    total += int(f.read().split()[0])
         except (OSError, IndexError, ValueError):
-            return 0
+            pass
+        return total
 
     def stop(self):
         if self.p.poll() is None:
@@ -202,14 +206,15 @@ def interleaved(empty, probes, rounds):
     """One bench_overhead run (overhead.c): the four configurations
     attached in turn, block by block, in one process. Returns
     ({config: median ns per syscall}, {config: events}, {config: ring-full
-    drops}, ratio vs empty, ratio vs falco_style)."""
+    drops}, {config: the loop's own events per syscall}, ratio vs empty,
+    ratio vs falco_style)."""
     falco, stdlib = rules_sets()
     r = run(["taskset", "-c", "0,1", tool("tests/bench/bench_overhead"), "--rounds", str(rounds),
              "--blocks", "1", "--iters", "1000", empty, probes["falco_style"], probes["falcoc"],
              falco] + stdlib)
     if r.returncode:
         raise RuntimeError("bench_overhead failed (%d): %s" % (r.returncode, (r.stdout + r.stderr)[-300:]))
-    med_ns, events, dropped = {}, {}, {}
+    med_ns, events, dropped, wl_per_sc = {}, {}, {}, {}
     ratio = None
     for line in r.stdout.splitlines():
         p = line.split()
@@ -217,11 +222,12 @@ def interleaved(empty, probes, rounds):
             med_ns[p[1]] = float(p[3])
             events[p[1]] = int(p[7])
             dropped[p[1]] = int(p[9])
+            wl_per_sc[p[1]] = int(p[11]) / max(int(p[13]), 1)
         elif p and p[0] == "ratio":
             ratio = (float(p[2]), float(p[4]))
     if not ratio or len(med_ns) != 4:
         raise RuntimeError("bench_overhead: unexpected output: %s" % r.stdout[-300:])
-    return med_ns, events, dropped, ratio[0], ratio[1]
+    return med_ns, events, dropped, wl_per_sc, ratio[0], ratio[1]
 
 
 def bench_overhead(work):
@@ -247,15 +253,16 @@ def bench_overhead(work):
         "openat+close+getppid per configuration and round, CPU 1; rings drained on CPU 0)"
         % (runs, rounds))
     per = {c: [] for c in configs}
-    r_empty, r_fs, ev, dr = [], [], [], []
+    r_empty, r_fs, ev, dr, wl = [], [], [], [], []
     for k in range(runs):
-        m, events, dropped, re_, rf_ = interleaved(empty, probes, rounds)
+        m, events, dropped, wps, re_, rf_ = interleaved(empty, probes, rounds)
         for c in configs:
             per[c].append(m[c])
         r_empty.append(re_)
         r_fs.append(rf_)
         ev.append(events)
         dr.append(dropped)
+        wl.append(wps)
         log("  run %d: %s; falcoc/empty %.2f, falcoc/falco_style %.2f" %
             (k + 1, ", ".join("%s %.1f" % (c, m[c]) for c in configs), re_, rf_))
     RESULTS["overhead_ns_per_syscall"] = {c: round(med(per[c]), 1) for c in configs}
@@ -269,6 +276,7 @@ def bench_overhead(work):
     dper = {c: [] for c in configs}
     cpu = {c: [] for c in configs[1:]}
     drops = {c: [] for c in ("falco_style", "falcoc")}
+    per_event = {c: [] for c in ("falco_style", "falcoc")}  # userspace CPU ns per event received
     log("overhead, with falcoc-run: %d rounds of %d iterations" % (drounds, n))
     for r in range(drounds):
         for c in configs[r % 4:] + configs[:r % 4]:
@@ -279,21 +287,57 @@ def bench_overhead(work):
             elif c != "none":
                 stats = os.path.join(work, "ov-%s.stats" % c)
                 d = falcoc_run(probes[c], ["--stats", stats], "0", c)
-            t0 = d.cpu_ticks() if d else 0
+            t0 = d.cpu_ns() if d else 0
+            used = 0
             try:
                 dper[c].append(workload(n))
             finally:
                 if d:
                     time.sleep(0.2)  # let userspace drain before reading its CPU time
-                    cpu[c].append((d.cpu_ticks() - t0) * 1e9 / os.sysconf("SC_CLK_TCK") / (3.0 * n))
+                    used = d.cpu_ns() - t0
+                    cpu[c].append(used / (3.0 * n))
                     rc, err = d.stop()
                     if rc:
                         raise RuntimeError("%s exited %d: %s" % (c, rc, err[-300:]))
             if stats:
                 s = read_stats(stats) or {}
                 drops[c].append(s.get("events_dropped", 0))
+                if s.get("events_received"):
+                    per_event[c].append(used / s["events_received"])
         log("  round %d: %s" % (r + 1, ", ".join("%s %.1f" % (c, dper[c][-1]) for c in configs)))
 
+    # The whole pipeline, as the issue defines falco_style ("every event of
+    # the rules' types delivered and evaluated in userspace"): the loop's
+    # extra CPU per syscall plus the runtime's CPU per syscall, each step
+    # erring against falcoc. falco_style is charged falcoc-run's CPU per
+    # event received times the loop's own events per syscall (other
+    # processes' events left out; events lost to full rings charged at the
+    # same rate, which is below what a runtime that kept up would spend);
+    # falcoc is charged all of falcoc-run's CPU during the rounds (its
+    # polling and other processes' events included).
+    extra = {c: med([per[c][i] - per["none"][i] for i in range(runs)]) for c in configs[1:]}
+    wl_per_sc = {c: med([w[c] for w in wl]) for c in ("falco_style", "falcoc")}
+    pipeline = None
+    if per_event["falco_style"] and cpu["falcoc"]:
+        user = {"falco_style": med(per_event["falco_style"]) * wl_per_sc["falco_style"],
+                "falcoc": med(cpu["falcoc"])}
+        total = {c: extra[c] + user[c] for c in user}
+        RESULTS["overhead_with_userspace_ns_per_syscall"] = {c: round(v, 1) for c, v in total.items()}
+        pipeline = {
+            "measure": "extra CPU of the loop per syscall (the interleaved runs) + userspace CPU "
+                       "per syscall (the falcoc-run rounds): falco_style at its CPU per event "
+                       "received times the loop's events per syscall, falcoc at all of "
+                       "falcoc-run's CPU",
+            "loop_events_per_syscall": {c: round(v, 4) for c, v in wl_per_sc.items()},
+            "userspace_cpu_ns_per_event": {c: round(med(v), 1) for c, v in per_event.items() if v},
+            "userspace_ns_per_syscall": {c: round(v, 1) for c, v in user.items()},
+            "total_extra_ns_per_syscall": {c: round(v, 1) for c, v in total.items()},
+            "falcoc_vs_falco_style": round(total["falcoc"] / total["falco_style"], 3)
+            if total["falco_style"] > 0 else None,
+        }
+        log("  whole pipeline (loop + userspace evaluation): falco_style %.1f, falcoc %.1f ns "
+            "per syscall: %.3fx" % (total["falco_style"], total["falcoc"],
+                                    total["falcoc"] / total["falco_style"]))
     kprof = {c: kernel_profile(probes[c], n) for c in ("falco_style", "falcoc")}
     fns = filter_ns()
     DETAILS["overhead"] = {
@@ -304,14 +348,15 @@ def bench_overhead(work):
                    "per round, in one process (tests/bench/overhead.c); per run the median "
                    "block of each configuration and the median of the per-round ratios",
         "runs_ns_per_syscall": per,
-        "extra_ns_per_syscall": {c: round(med([per[c][i] - per["none"][i] for i in range(runs)]), 1)
-                                 for c in configs[1:]},
+        "extra_ns_per_syscall": {c: round(v, 1) for c, v in extra.items()},
         "falcoc_extra_vs_empty_extra": round(med(r_empty), 3),
         "falcoc_extra_vs_falco_style_extra": round(med(r_fs), 3),
         "runs_falcoc_extra_vs_empty_extra": r_empty,
         "runs_falcoc_extra_vs_falco_style_extra": r_fs,
         "events_per_run": ev,
         "ring_full_drops_per_run": dr,
+        "loop_events_per_syscall_per_run": wl,
+        "whole_pipeline": pipeline,
         "with_falcoc_run": {
             "rounds": drounds, "iterations": n,
             "measure": "separate processes seconds apart: 10th percentile of "
@@ -561,7 +606,7 @@ def storm_step(d, rate, secs):
         raise RuntimeError("no stats line from falcoc-run --stats-interval")
     path = "/tmp/fc_storm/bench"
     argv = [tool("tests/bench/bench_storm"), path, str(rate), str(secs)]
-    ticks0 = d.cpu_ticks()
+    cpu0 = d.cpu_ns()
     r = run(["taskset", "-c", "1"] + argv if d.storm_cpus else argv)
     m = re.search(r"rate ([0-9.]+)/s", r.stdout)
     if r.returncode or not m:
@@ -580,8 +625,7 @@ def storm_step(d, rate, secs):
     # falcoc-run's CPU time per storm event: its capacity, whatever the
     # generator managed (a figure the machine's noise barely moves)
     alerts = after[1] - before[1]
-    d.last_cpu_ns_per_event = ((d.cpu_ticks() - ticks0) * 1e9 / os.sysconf("SC_CLK_TCK") / alerts
-                               if alerts else None)
+    d.last_cpu_ns_per_event = (d.cpu_ns() - cpu0) / alerts if alerts else None
     return float(m.group(1)), alerts, after[2] - before[2]
 
 
@@ -674,8 +718,11 @@ def bench_storm(work):
 TARGETS = [
     ("falcoc extra ns/syscall <= 2x the empty probe's",
      lambda: DETAILS["overhead"]["falcoc_extra_vs_empty_extra"], lambda v: v <= 2.0, "%.3fx"),
-    ("falcoc extra ns/syscall <= 0.5x falco_style's",
+    ("falcoc extra ns/syscall <= 0.5x falco_style's (loop only)",
      lambda: DETAILS["overhead"]["falcoc_extra_vs_falco_style_extra"], lambda v: v <= 0.5, "%.3fx"),
+    ("... with userspace evaluation (whole pipeline)",
+     lambda: DETAILS["overhead"]["whole_pipeline"]["falcoc_vs_falco_style"], lambda v: v <= 0.5,
+     "%.3fx"),
     ("events to userspace >= 95% fewer",
      lambda: DETAILS["events"]["reduction_pct"], lambda v: v >= 95.0, "%.2f%% fewer"),
     ("replay >= 5x sysdig", lambda: DETAILS["replay"]["speedup"], lambda v: v >= 5.0, "%.2fx"),

@@ -29,11 +29,15 @@
  * configuration the median block. Output, one line each:
  *
  *   round R none X empty X falco_style X falcoc X
- *   config C median X q1 X events N dropped N
+ *   config C median X q1 X events N dropped N workload_events N syscalls N
  *   ratio falcoc_vs_empty M falcoc_vs_falco_style M
  *
  * where a ratio is the median over rounds of (falcoc - none) / (C - none),
- * each round's four values measured within about 50 ms. Exit 2 on a setup
+ * each round's four values measured within about 50 ms. events counts
+ * every event a probe sent (other processes' too), workload_events those
+ * of the loop's thread, and syscalls the loop's syscalls under the
+ * configuration (warm-up calls included): bench.py charges userspace
+ * evaluation per workload event with them. Exit 2 on a setup
  * error (message on stderr), 77 when BPF cannot be loaded here.
  */
 #ifndef _GNU_SOURCE
@@ -55,6 +59,7 @@
 #include "arena.h"
 #include "codegen.h"
 #include "diag.h"
+#include "event.h"
 #include "live.h"
 #include "ruleset.h"
 #include "split.h"
@@ -73,7 +78,14 @@ struct empty_probe {
 static struct live *g_lv[NCONF];
 static struct empty_probe g_empty;
 static atomic_bool g_stop;
-static atomic_ulong g_events[NCONF];
+static pid_t g_workload_tid;
+
+/* What the reader counted of a probe's events. */
+struct ev_count {
+	atomic_ulong all, workload;
+};
+static struct ev_count g_events[NCONF];
+static unsigned long g_syscalls[NCONF];
 
 static double cpu_ns(void)
 {
@@ -92,10 +104,16 @@ static int pin(int cpu)
 
 static void on_event(void *ctx, const uint8_t *data, size_t size, unsigned cpu)
 {
-	(void)data;
-	(void)size;
+	struct ev_count *n = ctx;
+	uint64_t tid;
+
 	(void)cpu;
-	atomic_fetch_add_explicit((atomic_ulong *)ctx, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&n->all, 1, memory_order_relaxed);
+	if (size < RT_EVT_HDR_LEN)
+		return;
+	memcpy(&tid, data + 8, sizeof(tid)); /* the header: ts, tid, ... */
+	if (tid == (uint64_t)g_workload_tid)
+		atomic_fetch_add_explicit(&n->workload, 1, memory_order_relaxed);
 }
 
 static void *reader(void *arg)
@@ -247,6 +265,7 @@ int main(int argc, char **argv)
 	    probe_open(C_FALCO_STYLE, argv[i + 1], &sets) || probe_open(C_FALCOC, argv[i + 2], &sets))
 		return 2;
 
+	g_workload_tid = (pid_t)syscall(SYS_gettid); /* this thread runs the loop */
 	pthread_t th;
 	if (pthread_create(&th, NULL, reader, NULL)) {
 		fprintf(stderr, "bench_overhead: cannot start the reader thread\n");
@@ -281,6 +300,7 @@ int main(int argc, char **argv)
 				break;
 			}
 			bench_loop(iters / 4 + 1); /* the first calls after attaching */
+			g_syscalls[c] += 3 * (unsigned long)(iters / 4 + 1 + blocks * iters);
 			for (long b = 0; b < blocks; b++) {
 				double t0 = cpu_ns();
 				if (bench_loop(iters)) {
@@ -311,9 +331,11 @@ int main(int argc, char **argv)
 			for (long r = 0; r < rounds; r++)
 				col[r] = per[r * NCONF + c];
 			double m = median(col, (size_t)rounds); /* sorts col */
-			printf("config %s median %.1f q1 %.1f events %lu dropped %llu\n", conf_name[c], m,
-			       col[rounds / 4], atomic_load(&g_events[c]),
-			       (unsigned long long)(drop1[c] - drop0[c]));
+			printf("config %s median %.1f q1 %.1f events %lu dropped %llu workload_events %lu "
+			       "syscalls %lu\n",
+			       conf_name[c], m, col[rounds / 4], atomic_load(&g_events[c].all),
+			       (unsigned long long)(drop1[c] - drop0[c]), atomic_load(&g_events[c].workload),
+			       g_syscalls[c]);
 		}
 		double ratio[2];
 		for (int k = 0; k < 2; k++) {
