@@ -532,44 +532,94 @@ FC_GLOBAL int fc_key__build(struct fc_scratch *c, __u32 svi, __u32 kind)
  * The bloom filter in front of the maps (codegen.c: emit_bloom, which
  * hashes the members the same way): false proves that no set of kind
  * checked on view svi holds the field's string. The bytes hashed, as a
- * little-endian u64 v: in: the last 7 bytes and the length;
- * startswith/endswith: the first/last k bytes. Each string sets two bits
- * of one 64-bit word (a blocked filter: one load, about a quarter of the
- * false positives of one bit); fc_bloom__hash gives the word's index
- * and the two bits.
+ * little-endian u64 v: in: the last 7 bytes and the length.
+ * startswith/endswith: the first/last k bytes, k the shortest member's
+ * length (at most 8), for every member. Most strings stop there. One
+ * that passes is tested again in the classes of members by length, each
+ * hashed on its own number of bytes: under 8 on k, 8 to 15 on 8, longer
+ * ones on 16 (two words, folded). So "/usr/lib/x86_64-linux-gnu/..." is
+ * not sent to the map by "/usr/lib/modules/", nor ".../item.json" by
+ * "/.docker/config.json", as the k of 4 or 5 alone would.
+ * fc_bloom_k[4 * view + kind]: 0 no set (or an empty member: no
+ * answer); in: 1; startswith/endswith: k | the FC_BLOOM_* classes there.
+ * Each string sets two bits of one 64-bit word (a blocked filter: one
+ * load, about a quarter of the false positives of one bit);
+ * fc_bloom__hash gives the word's index and the two bits.
  */
-static __always_inline __u64 fc_bloom__hash(__u64 v, __u32 svi, __u32 kind)
+#define FC_BLOOM_C8 0x10    /* members of 8 to 15 bytes (hash tag kind | 4) */
+#define FC_BLOOM_C16 0x20   /* of 16 bytes and more (kind | 8) */
+#define FC_BLOOM_SHORT 0x40 /* under 8 bytes: two more bits in the k-byte word */
+static __always_inline __u64 fc_bloom__hash(__u64 v, __u32 svi, __u32 tag)
 {
-	__u64 x = v * 0x9E3779B97F4A7C15ULL + (__u64)(((svi & (FC_NSV - 1)) << 2) | (kind & 3)) *
-						     0xC2B2AE3D27D4EB4FULL;
+	__u64 x = v * 0x9E3779B97F4A7C15ULL +
+		  (__u64)(((svi & (FC_NSV - 1)) << 4) | (tag & 15)) * 0xC2B2AE3D27D4EB4FULL;
 
 	x ^= x >> 29;
 	return x * 0xBF58476D1CE4E5B9ULL;
 }
 
+/* The word of hash h, and its two bits (shift s: 34, or 46 for the short
+ * class's pair in the same word). */
+static __always_inline __u64 fc_bloom__word(__u64 h)
+{
+	return fc_bloom[(h >> (64 - (FC_BLOOM_LOG2 - 6))) & (FC_BLOOM_BITS / 64 - 1)];
+}
+
+static __always_inline bool fc_bloom__has(__u64 word, __u64 h, __u32 s)
+{
+	__u64 bits = (1ULL << ((h >> (s + 6)) & 63)) | (1ULL << ((h >> s) & 63));
+
+	return (word & bits) == bits;
+}
+
+/* Whether the word of v's hash has both of its bits. */
+static __always_inline bool fc_bloom__test(__u64 v, __u32 svi, __u32 tag)
+{
+	__u64 h = fc_bloom__hash(v, svi, tag);
+
+	return fc_bloom__has(fc_bloom__word(h), h, 34);
+}
+
 static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
 	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	__u32 k, len = sv->len;
-	__u64 v, h, bits;
+	__u32 e, k, len = sv->len, at;
+	__u64 h, word;
 
 	if (kind == FC_KEY_IN) {
 		/* the last 7 bytes (fewer in a shorter string) and the length */
 		k = len < 7 ? len : 7;
-		v = fc_low_bytes(fc_word(c, sv->slot, sv->off + len - k), k) |
-		    (__u64)(len > 255 ? 255 : len) << 56;
-	} else {
-		k = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
-		if (!k)
-			return true; /* a member is empty: any string may match */
-		if (len < k)
-			return false; /* shorter than every member */
-		v = fc_low_bytes(fc_word(c, sv->slot, sv->off + (kind == FC_KEY_PREFIX ? 0 : len - k)),
-				 k);
+		return fc_bloom__test(fc_low_bytes(fc_word(c, sv->slot, sv->off + len - k), k) |
+					      (__u64)(len > 255 ? 255 : len) << 56,
+				      svi, kind);
 	}
-	h = fc_bloom__hash(v, svi, kind);
-	bits = (1ULL << ((h >> 40) & 63)) | (1ULL << ((h >> 34) & 63));
-	return (fc_bloom[(h >> (64 - (FC_BLOOM_LOG2 - 6))) & (FC_BLOOM_BITS / 64 - 1)] & bits) == bits;
+	e = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
+	if (!e)
+		return true; /* a member is empty: any string may match */
+	k = e & 15;
+	if (len < k)
+		return false; /* shorter than every member */
+	at = kind == FC_KEY_PREFIX ? 0 : len - k;
+	h = fc_bloom__hash(fc_low_bytes(fc_word(c, sv->slot, sv->off + at), k), svi, kind);
+	word = fc_bloom__word(h);
+	if (!fc_bloom__has(word, h, 34))
+		return false;
+	if (!(e & (FC_BLOOM_C8 | FC_BLOOM_C16)))
+		return true; /* one class: nothing to refine */
+	/* the first class that may hold it ends the test */
+	if ((e & FC_BLOOM_SHORT) && fc_bloom__has(word, h, 46))
+		return true;
+	if ((e & FC_BLOOM_C8) && len >= 8) {
+		at = kind == FC_KEY_PREFIX ? 0 : len - 8;
+		if (fc_bloom__test(fc_word(c, sv->slot, sv->off + at), svi, kind | 4))
+			return true;
+	}
+	if (!(e & FC_BLOOM_C16) || len < 16)
+		return false;
+	at = kind == FC_KEY_PREFIX ? 0 : len - 16;
+	return fc_bloom__test(fc_word(c, sv->slot, sv->off + at) +
+				      fc_word(c, sv->slot, sv->off + at + 8) * 0xFF51AFD7ED558CCDULL,
+			      svi, kind | 8);
 }
 
 /* Look the field up in kind's map and keep the bitmap in c->mbits. */

@@ -527,9 +527,16 @@ uint64_t cg_hash(const char *s, size_t n)
  *
  *   in          the length and the last 7 bytes (one word load)
  *   startswith  the first k bytes, k = the shortest member (<= 8) of the
- *               startswith sets checked on that view; a string shorter
- *               than k has no member as a prefix
- *   endswith    the last k bytes, the same way
+ *               startswith sets checked on that view, for every member;
+ *               a string shorter than k has no member as a prefix. A
+ *               string that passes is tested again in the classes of
+ *               members by length, each hashed on its own number of
+ *               first bytes: under 8 on k, 8 to 15 on 8, 16 and more on
+ *               16 (two words). k alone would let "/usr/bin/" make
+ *               every path under "/usr/" a maybe, as "/etc/" does for
+ *               "/etc/..."; the classes keep the test to one hash for
+ *               most strings and send few to the map
+ *   endswith    the last bytes, the same way
  *
  * A string sets two bits of one 64-bit word (a blocked bloom filter: one
  * load in the kernel). A clear one proves that no set of the kind checked
@@ -541,17 +548,29 @@ uint64_t cg_hash(const char *s, size_t n)
 #define CG_BLOOM_BITS (1 << CG_BLOOM_LOG2)
 #define CG_BLOOM_KMAX 8
 
-/* fc_bloom__hash and fc_bloom__may in fc_probe.bpf.h: the word of the
- * hashed bytes v, and its two bits. */
-static uint32_t bloom_word(uint64_t v, int svi, enum kx_match kind, uint64_t *bits)
+/* fc_bloom_k's classes of startswith/endswith members (FC_BLOOM_* in
+ * fc_probe.bpf.h), and the hash tag of each. */
+#define CG_BLOOM_C8 0x10    /* 8 to 15 bytes, 8-byte keys: tag kind | 4 */
+#define CG_BLOOM_C16 0x20   /* 16 and more, 16-byte keys: kind | 8 */
+#define CG_BLOOM_SHORT 0x40 /* under 8: two more bits of the k-byte hash's word */
+
+/* fc_bloom__hash, fc_bloom__word and fc_bloom__has in fc_probe.bpf.h:
+ * the word of the hashed bytes v, and its two bits (the short class's
+ * two when short). tag: the kind, or a class's. */
+static uint32_t bloom_word_of(uint64_t v, int svi, unsigned tag, bool short_class, uint64_t *bits)
 {
-	uint64_t x = v * 0x9E3779B97F4A7C15ULL +
-		     ((uint64_t)svi << 2 | (uint64_t)kind_no(kind)) * 0xC2B2AE3D27D4EB4FULL;
+	uint64_t x = v * 0x9E3779B97F4A7C15ULL + ((uint64_t)svi << 4 | tag) * 0xC2B2AE3D27D4EB4FULL;
+	unsigned s = short_class ? 46 : 34;
 
 	x ^= x >> 29;
 	x *= 0xBF58476D1CE4E5B9ULL;
-	*bits = (1ULL << ((x >> 40) & 63)) | (1ULL << ((x >> 34) & 63));
+	*bits = (1ULL << ((x >> (s + 6)) & 63)) | (1ULL << ((x >> s) & 63));
 	return (uint32_t)(x >> (64 - (CG_BLOOM_LOG2 - 6)));
+}
+
+static uint32_t bloom_word(uint64_t v, int svi, unsigned tag, uint64_t *bits)
+{
+	return bloom_word_of(v, svi, tag, false, bits);
 }
 
 /*
@@ -588,21 +607,58 @@ static void pair_bits(const char *lit, size_t n, bool glob, bool icase, uint64_t
 	}
 }
 
-/* k for a startswith/endswith view: its sets' shortest member, <= 8. */
-static unsigned bloom_k(const struct cg *g, int svi, enum kx_match kind)
+/* fc_bloom_k's entry for a startswith/endswith view: k, the shortest
+ * member's length up to 8, | the CG_BLOOM_* classes present; 0 if a
+ * member is empty (no bloom answer: every string goes to the map). */
+static unsigned bloom_classes(const struct cg *g, int svi, enum kx_match kind)
 {
-	unsigned k = CG_BLOOM_KMAX;
+	unsigned k = CG_BLOOM_KMAX, cls = 0;
 	for (size_t i = 0; i < g->bloom.n; i++) {
 		const struct cg_bloom_use *u = g->bloom.v[i];
 		if (u->svi != svi || u->set->match != kind)
 			continue;
 		for (unsigned m = 0; m < u->set->nstrs; m++) {
 			size_t n = strlen(u->set->strs[m]);
+			if (n == 0)
+				return 0;
 			if (n < k)
 				k = (unsigned)n;
+			cls |= n >= 16 ? CG_BLOOM_C16 : n >= 8 ? CG_BLOOM_C8 : CG_BLOOM_SHORT;
 		}
 	}
-	return k;
+	return k | cls;
+}
+
+/* The first (startswith) or last (endswith) k bytes of s, k <= 16, as
+ * fc_bloom__may reads them: one word, or two folded. */
+static uint64_t bloom_bytes(const char *s, enum kx_match kind, unsigned k)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *at = kind == KM_STR_PREFIX ? p : p + strlen(s) - k;
+	uint64_t w[2] = { 0, 0 };
+
+	for (unsigned j = 0; j < k; j++)
+		w[j / 8] |= (uint64_t)at[j] << (8 * (j % 8));
+	return k == 16 ? w[0] + w[1] * 0xFF51AFD7ED558CCDULL : w[0];
+}
+
+/* Set a startswith/endswith member's bits under e (bloom_classes): its
+ * first/last k bytes, and its class's key when there is more than one. */
+static void bloom_member(uint64_t *bits, int svi, const char *s, enum kx_match kind, unsigned e)
+{
+	size_t n = strlen(s);
+	unsigned k = e & 15, tag = (unsigned)kind_no(kind);
+	uint64_t b;
+
+	bits[bloom_word(bloom_bytes(s, kind, k), svi, tag, &b)] |= b;
+	if (!(e & (CG_BLOOM_C8 | CG_BLOOM_C16)))
+		return;
+	if (n < 8)
+		bits[bloom_word_of(bloom_bytes(s, kind, k), svi, tag, true, &b)] |= b;
+	else if (n < 16)
+		bits[bloom_word(bloom_bytes(s, kind, 8), svi, tag | 4, &b)] |= b;
+	else
+		bits[bloom_word(bloom_bytes(s, kind, 16), svi, tag | 8, &b)] |= b;
 }
 
 static void emit_bloom(struct cg *g, struct strbuf *out)
@@ -613,27 +669,22 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 	for (size_t i = 0; i < g->bloom.n; i++) {
 		const struct cg_bloom_use *u = g->bloom.v[i];
 		enum kx_match kind = u->set->match;
-		unsigned kk = kind == KM_STR_IN ? 0 : bloom_k(g, u->svi, kind);
-		k[u->svi][kind_no(kind)] = (unsigned char)(kind == KM_STR_IN ? 1 : kk);
-		if (kind != KM_STR_IN && !kk)
+		unsigned e = kind == KM_STR_IN ? 1 : bloom_classes(g, u->svi, kind);
+		k[u->svi][kind_no(kind)] = (unsigned char)e;
+		if (!e)
 			continue; /* an empty member: every string passes */
 		for (unsigned m = 0; m < u->set->nstrs; m++) {
 			const unsigned char *p = (const unsigned char *)u->set->strs[m];
 			size_t n = strlen(u->set->strs[m]);
-			uint64_t v = 0;
-			if (kind == KM_STR_IN) {
-				size_t t = n < 7 ? n : 7;
-				v = (uint64_t)(n > 255 ? 255 : n) << 56;
-				for (size_t j = 0; j < t; j++)
-					v |= (uint64_t)p[n - t + j] << (8 * j);
-			} else {
-				size_t at = kind == KM_STR_PREFIX ? 0 : n - kk;
-				for (unsigned j = 0; j < kk; j++)
-					v |= (uint64_t)p[at + j] << (8 * j);
+			if (kind != KM_STR_IN) {
+				bloom_member(bits, u->svi, u->set->strs[m], kind, e);
+				continue;
 			}
-			uint64_t b;
-			uint32_t w = bloom_word(v, u->svi, kind, &b);
-			bits[w] |= b;
+			size_t t = n < 7 ? n : 7;
+			uint64_t v = (uint64_t)(n > 255 ? 255 : n) << 56, b;
+			for (size_t j = 0; j < t; j++)
+				v |= (uint64_t)p[n - t + j] << (8 * j);
+			bits[bloom_word(v, u->svi, (unsigned)kind_no(kind), &b)] |= b;
 		}
 	}
 	sb_printf(out, "/* the bloom filter in front of the set maps (codegen.c: emit_bloom) */\n");
@@ -644,7 +695,8 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 		if (bits[i])
 			sb_printf(out, "\n\t[%zu] = 0x%016" PRIx64 "ull,", i, bits[i]);
 	sb_puts(out, "\n};\n");
-	sb_puts(out, "/* [4 * view + kind]: has in-sets; k of its startswith, endswith sets */\n");
+	sb_puts(out, "/* [4 * view + kind]: has in-sets; the classes of its startswith, endswith\n"
+		     " * sets (fc_bloom__may) */\n");
 	sb_printf(out, "const unsigned char fc_bloom_k[%d * 4] = {", CG_NSV);
 	for (int v = 0; v < CG_NSV; v++)
 		if (k[v][0] || k[v][1] || k[v][2])
