@@ -266,6 +266,11 @@ def bench_overhead(work):
         log("  run %d: %s; falcoc/empty %.2f, falcoc/falco_style %.2f" %
             (k + 1, ", ".join("%s %.1f" % (c, m[c]) for c in configs), re_, rf_))
     RESULTS["overhead_ns_per_syscall"] = {c: round(med(per[c]), 1) for c in configs}
+    # Calibration: falcoc's probe in both probe slots (an A/A run). Its
+    # ratio would be 1 with no bias between the slots; how far it is from
+    # 1 bounds what the ratios above can tell apart.
+    aa = interleaved(empty, {"falco_style": probes["falcoc"], "falcoc": probes["falcoc"]}, rounds)[5]
+    log("  calibration, falcoc's probe in both slots: %.3f (1 = no bias)" % aa)
 
     # The same loop as a separate program under falcoc-run (full userspace
     # evaluation on CPU 0), a few rounds: userspace CPU per syscall and the
@@ -356,6 +361,7 @@ def bench_overhead(work):
         "events_per_run": ev,
         "ring_full_drops_per_run": dr,
         "loop_events_per_syscall_per_run": wl,
+        "calibration_same_probe_in_both_slots": round(aa, 3),
         "whole_pipeline": pipeline,
         "with_falcoc_run": {
             "rounds": drounds, "iterations": n,
