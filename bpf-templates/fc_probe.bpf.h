@@ -558,13 +558,14 @@ static __always_inline __u64 fc_bloom__hash(__u64 v, __u32 svi, __u32 tag)
 	return x * 0xBF58476D1CE4E5B9ULL;
 }
 
-/* The word of hash h, and its two bits (shift s: 34, or 46 for the short
- * class's pair in the same word). */
+/* The filter's word for hash h. */
 static __always_inline __u64 fc_bloom__word(__u64 h)
 {
 	return fc_bloom[(h >> (64 - (FC_BLOOM_LOG2 - 6))) & (FC_BLOOM_BITS / 64 - 1)];
 }
 
+/* Whether word has h's two bits: those at shift s = 34, or at 46 for
+ * the short class's pair, which shares the word of the k-byte hash. */
 static __always_inline bool fc_bloom__has(__u64 word, __u64 h, __u32 s)
 {
 	__u64 bits = (1ULL << ((h >> (s + 6)) & 63)) | (1ULL << ((h >> s) & 63));
