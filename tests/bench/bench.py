@@ -208,10 +208,8 @@ def interleaved(empty, probes, rounds):
     ({config: median ns per syscall}, {config: events}, {config: ring-full
     drops}, {config: the loop's own events per syscall}, ratio vs empty,
     ratio vs falco_style)."""
-    falco, stdlib = rules_sets()
     r = run(["taskset", "-c", "0,1", tool("tests/bench/bench_overhead"), "--rounds", str(rounds),
-             "--blocks", "1", "--iters", "1000", empty, probes["falco_style"], probes["falcoc"],
-             falco] + stdlib)
+             "--blocks", "1", "--iters", "1000", empty, probes["falco_style"], probes["falcoc"]])
     if r.returncode:
         raise RuntimeError("bench_overhead failed (%d): %s" % (r.returncode, (r.stdout + r.stderr)[-300:]))
     med_ns, events, dropped, wl_per_sc = {}, {}, {}, {}

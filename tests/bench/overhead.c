@@ -3,14 +3,16 @@
  * bench_overhead: the overhead benchmark's measurement, in one process, with
  * the configurations interleaved every few milliseconds.
  *
- *   bench_overhead [options] EMPTY.o FALCO_STYLE.o FALCOC.o RULES.yaml...
+ *   bench_overhead [options] EMPTY.o FALCO_STYLE.o FALCOC.o
  *     --rounds N   rounds (default 40); each measures every configuration
  *     --blocks N   blocks per configuration and round (default 12)
  *     --iters N    iterations per block (default 1000)
  *
  * The configurations: none (no probe), empty (EMPTY.o's empty tp_btf
  * programs, the floor), falco_style and falcoc (probes compiled by falcoc
- * from RULES, with and without the kernel filter). All three are loaded once
+ * from the same rules, without and with the kernel filter; a kernel-filtering
+ * probe's lists are filled from the rules it carries, as falcoc-run fills
+ * them). All three are loaded once
  * at the start; a round attaches one configuration at a time (bpf links:
  * about a millisecond), runs blocks of the workload loop (openat of the
  * paths of bench_loop.h in turn, close, getppid: 3 syscalls per iteration) on
@@ -167,8 +169,9 @@ static void empty_detach(void)
 		bpf_link__destroy(g_empty.links[--g_empty.nlinks]);
 }
 
-/* The set entries of the rules, as falcoc-run puts them into the maps. */
-static int rules_sets(struct arena *a, char **files, int n, struct vec *out)
+/* The set entries of the rules probe lv carries, as falcoc-run puts them
+ * into its maps. */
+static int rules_sets(struct arena *a, const struct live *lv, struct vec *out)
 {
 	struct diag_ctx d;
 	struct ruleset rs;
@@ -176,9 +179,13 @@ static int rules_sets(struct arena *a, char **files, int n, struct vec *out)
 
 	diag_init(&d, a);
 	rs_init(&rs, a, &d);
-	for (int i = 0; i < n; i++)
-		if (rs_add_file(&rs, files[i]))
+	for (size_t i = 0; i < live_meta_nfiles(lv); i++) {
+		const struct live_meta_file *f = live_meta_file(lv, i);
+		if (rs_add_text(&rs, f->name, f->text, f->len) < 0) {
+			fprintf(stderr, "bench_overhead: %s: the probe's rules do not read\n", f->name);
 			return 2;
+		}
+	}
 	rs_compile(&rs);
 	if (d.nerrors) {
 		fprintf(stderr, "bench_overhead: %u errors in the rules\n", d.nerrors);
@@ -190,12 +197,14 @@ static int rules_sets(struct arena *a, char **files, int n, struct vec *out)
 	return 0;
 }
 
-static int probe_open(int c, const char *path, const struct vec *sets)
+static int probe_open(struct arena *a, int c, const char *path)
 {
 	struct live *lv = live_open(path, false);
+	struct vec sets = { 0 };
 	if (!lv || live_load(lv))
 		return 2;
-	if ((live_meta(lv)->flags & FC_META_KERNEL_FILTER) && live_put_sets(lv, sets))
+	if ((live_meta(lv)->flags & FC_META_KERNEL_FILTER) &&
+	    (rules_sets(a, lv, &sets) || live_put_sets(lv, &sets)))
 		return 2;
 	if (live_rings_open(lv, on_event, &g_events[c]))
 		return 2;
@@ -266,9 +275,9 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if (argc - i < 4) {
+	if (argc - i != 3) {
 		fprintf(stderr, "usage: bench_overhead [--rounds N] [--blocks N] [--iters N] "
-				"EMPTY.o FALCO_STYLE.o FALCOC.o RULES.yaml...\n");
+				"EMPTY.o FALCO_STYLE.o FALCOC.o\n");
 		return 2;
 	}
 	if (live_check_env())
@@ -279,13 +288,12 @@ int main(int argc, char **argv)
 	}
 
 	struct arena a;
-	struct vec sets = { 0 };
 	arena_init(&a);
-	if (rules_sets(&a, argv + i + 3, argc - i - 3, &sets) || empty_open(argv[i]) ||
+	if (empty_open(argv[i]) ||
 	    /* falcoc's first: in A/A runs (one probe in both slots) the probe
 	     * loaded second came out 4 to 6% cheaper; loaded this way, any such
 	     * edge goes to falco_style (A/A: 0.97 to 1.02) */
-	    probe_open(C_FALCOC, argv[i + 2], &sets) || probe_open(C_FALCO_STYLE, argv[i + 1], &sets))
+	    probe_open(&a, C_FALCOC, argv[i + 2]) || probe_open(&a, C_FALCO_STYLE, argv[i + 1]))
 		return 2;
 
 	g_workload_tid = (pid_t)syscall(SYS_gettid); /* this thread runs the loop */
