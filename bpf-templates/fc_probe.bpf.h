@@ -581,10 +581,23 @@ static __always_inline bool fc_bloom__test(__u64 v, __u32 svi, __u32 tag)
 	return fc_bloom__has(fc_bloom__word(h), h, 34);
 }
 
+/* The first (startswith) or last (endswith) n bytes of the view, n <= 8
+ * or 16, as codegen.c's bloom_bytes() reads a member: one word, or two
+ * folded. */
+static __always_inline __u64 fc_bloom__bytes(struct fc_scratch *c, struct fc_sv *sv, __u32 kind,
+					      __u32 n)
+{
+	__u32 at = sv->off + (kind == FC_KEY_PREFIX ? 0 : sv->len - n);
+
+	if (n == 16)
+		return fc_word(c, sv->slot, at) + fc_word(c, sv->slot, at + 8) * 0xFF51AFD7ED558CCDULL;
+	return fc_low_bytes(fc_word(c, sv->slot, at), n);
+}
+
 static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
 {
 	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
-	__u32 e, k, len = sv->len, at;
+	__u32 e, k, len = sv->len;
 	__u64 h, word;
 
 	if (kind == FC_KEY_IN) {
@@ -600,8 +613,7 @@ static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32
 	k = e & 15;
 	if (len < k)
 		return false; /* shorter than every member */
-	at = kind == FC_KEY_PREFIX ? 0 : len - k;
-	h = fc_bloom__hash(fc_low_bytes(fc_word(c, sv->slot, sv->off + at), k), svi, kind);
+	h = fc_bloom__hash(fc_bloom__bytes(c, sv, kind, k), svi, kind);
 	word = fc_bloom__word(h);
 	if (!fc_bloom__has(word, h, 34))
 		return false;
@@ -610,17 +622,11 @@ static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32
 	/* the first class that may hold it ends the test */
 	if ((e & FC_BLOOM_SHORT) && fc_bloom__has(word, h, 46))
 		return true;
-	if ((e & FC_BLOOM_C8) && len >= 8) {
-		at = kind == FC_KEY_PREFIX ? 0 : len - 8;
-		if (fc_bloom__test(fc_word(c, sv->slot, sv->off + at), svi, kind | 4))
-			return true;
-	}
-	if (!(e & FC_BLOOM_C16) || len < 16)
-		return false;
-	at = kind == FC_KEY_PREFIX ? 0 : len - 16;
-	return fc_bloom__test(fc_word(c, sv->slot, sv->off + at) +
-				      fc_word(c, sv->slot, sv->off + at + 8) * 0xFF51AFD7ED558CCDULL,
-			      svi, kind | 8);
+	if ((e & FC_BLOOM_C8) && len >= 8 &&
+	    fc_bloom__test(fc_bloom__bytes(c, sv, kind, 8), svi, kind | 4))
+		return true;
+	return (e & FC_BLOOM_C16) && len >= 16 &&
+	       fc_bloom__test(fc_bloom__bytes(c, sv, kind, 16), svi, kind | 8);
 }
 
 /* Look the field up in kind's map and keep the bitmap in c->mbits. */

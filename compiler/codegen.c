@@ -629,8 +629,8 @@ static unsigned bloom_classes(const struct cg *g, int svi, enum kx_match kind)
 	return k | cls;
 }
 
-/* The first (startswith) or last (endswith) k bytes of s, k <= 16, as
- * fc_bloom__may reads them: one word, or two folded. */
+/* The first (startswith) or last (endswith) k bytes of s, k <= 8 or 16,
+ * as fc_bloom__bytes reads them: one word, or two folded. */
 static uint64_t bloom_bytes(const char *s, enum kx_match kind, unsigned k)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -648,13 +648,13 @@ static void bloom_member(uint64_t *bits, int svi, const char *s, enum kx_match k
 {
 	size_t n = strlen(s);
 	unsigned k = e & 15, tag = (unsigned)kind_no(kind);
-	uint64_t b;
+	uint64_t vk = bloom_bytes(s, kind, k), b;
 
-	bits[bloom_word(bloom_bytes(s, kind, k), svi, tag, &b)] |= b;
+	bits[bloom_word(vk, svi, tag, &b)] |= b;
 	if (!(e & (CG_BLOOM_C8 | CG_BLOOM_C16)))
 		return;
 	if (n < 8)
-		bits[bloom_word_of(bloom_bytes(s, kind, k), svi, tag, true, &b)] |= b;
+		bits[bloom_word_of(vk, svi, tag, true, &b)] |= b;
 	else if (n < 16)
 		bits[bloom_word(bloom_bytes(s, kind, 8), svi, tag | 4, &b)] |= b;
 	else

@@ -17,9 +17,10 @@
  * about a millisecond), runs blocks of the workload loop (openat of the
  * paths of bench_loop.h in turn, close, getppid: 3 syscalls per iteration) on
  * CPU 1 and detaches it, the rounds in the orders of a Williams square
- * (below). A reader thread on CPU 0 drains the probes' rings
- * as falcoc-run would (it counts the events and drops nothing on purpose);
- * the rule evaluation itself, on CPU 0, is not part of the loop's time.
+ * (below). A reader thread on CPU 0 drains both probes' rings every
+ * millisecond (it counts the events and drops nothing on purpose); a
+ * runtime's rule evaluation, on CPU 0, would not be part of the loop's
+ * time either.
  *
  * Why this way: the loop's CPU time on a shared machine drifts by 50% and
  * more over seconds (neighbours, the hypervisor). Measuring the four
