@@ -1336,8 +1336,12 @@ struct fc_path_scan {
 	__u32 last_slash;
 	__u32 bad;
 	__u32 pos;     /* fc_path__fast: next position */
-	__u32 suspect; /* fc_path__fast: "//", "/." or ".." seen */
+	__u32 suspect; /* fc_path__fast: "//", "/.", ".." or "./" seen */
+	__u64 carry;   /* fc_path__fast: mark in lane 0 if the last word's last
+			* byte is '.' or '/' */
 	__u64 pairs;   /* fc_path__fast: fc_pair__bits of the pairs scanned */
+	__u32 slash_at;    /* fc_path__fast: the last word with a '/' */
+	__u64 slash_lanes; /* and its lanes holding one */
 	char p1, p2;   /* fc_path__step: the two previous bytes */
 };
 
@@ -1374,21 +1378,20 @@ static __always_inline __u64 fc_swar__below(__u32 n)
 }
 
 /*
- * The byte pairs of a word at string position p that start at even
- * positions, among its lanes 0..6 (the lanes at and above `valid` left
- * out: hash 0 for them, a bit too many never hides a match), each hashed
- * to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63, all lanes at once; returns
- * the bits 1 << h. codegen.c's pair_bits() hashes a literal's pairs the
- * same way.
+ * The byte pairs at the even positions of a word at an even string
+ * position (lanes 0, 2, 4, 6), those with both bytes among the string's
+ * `left` bytes from there (the others hash to 0: a bit too many never
+ * hides a match), each hashed to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63,
+ * all lanes at once; returns the bits 1 << h. codegen.c's pair_bits()
+ * hashes a literal's pairs the same way.
  */
-static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid, __u32 p)
+static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 {
 	__u64 y = (((w & 0x0f0f0f0f0f0f0f0fULL) << 2) ^ (w >> 8)) & 0x3f3f3f3f3f3f3f3fULL;
 	__u64 bits = 0;
 
-	y &= (fc_swar__below(valid) >> 7) * 0xff;
-	if (p & 1)
-		y >>= 8; /* lanes 1, 3, 5 to 0, 2, 4 (lane 7 is never valid) */
+	if (left < 8)
+		y &= (fc_swar__below(left - 1) >> 7) * 0xff;
 #pragma unroll
 	for (int i = 0; i < 8; i += 2)
 		bits |= 1ULL << ((y >> (8 * i)) & 63);
@@ -1396,36 +1399,38 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 valid, __u32 p)
 }
 
 /*
- * The fast path scan, 7 positions per word and four words per callback
- * (SWAR): the last '/', and whether a "//", "/." or ".." pair occurs,
- * which only the byte scan below (fc_path__step) judges exactly. Most
- * paths have none of them, and end within the first step, which the
- * derivation runs inline (no callback).
+ * The fast path scan, 8 positions per word and four words per callback
+ * (SWAR). The lanes holding '.' or '/' (the two differ only in bit 0)
+ * give both the slashes and the suspect pairs: "//", "/." and ".."
+ * (which libsinsp's normalisation rewrites or judges), and "./" (which
+ * it does not): only the byte scan below (fc_path__step) judges them
+ * exactly. Most paths have none of them, and end within the first step,
+ * which the derivation runs inline (no callback).
  */
 static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 {
 #pragma unroll
 	for (int q = 0; q < 4; q++) {
 		__u32 p = s->pos, left;
-		__u64 w, sl, pair;
+		__u64 w, d, sl;
 
 		if (p >= s->len)
 			return 1;
 		left = s->len - p;
 		w = fc_word(s->c, s->slot, p);
-		sl = fc_swar__zero_exact(w ^ ('/' * FC_ONES)) & fc_swar__below(left < 7 ? left : 7);
-		if (sl)
-			s->last_slash = p + fc_swar__last(sl);
-		/* pairs at lanes 0..6, both bytes inside the string */
-		pair = fc_swar__zero((w ^ ('/' * FC_ONES)) | ((w >> 8) ^ ('/' * FC_ONES))) |
-		       fc_swar__zero((w ^ ('/' * FC_ONES)) | ((w >> 8) ^ ('.' * FC_ONES))) |
-		       fc_swar__zero((w ^ ('.' * FC_ONES)) | ((w >> 8) ^ ('.' * FC_ONES)));
-		if (pair & fc_swar__below(left - 1 < 7 ? left - 1 : 7)) {
+		d = fc_swar__zero_exact((w | FC_ONES) ^ ('/' * FC_ONES)) & fc_swar__below(left);
+		if ((d & (d >> 8)) | (d & s->carry)) {
 			s->suspect = 1;
 			return 1;
 		}
-		s->pairs |= fc_pair__bits(w, left - 1 < 7 ? left - 1 : 7, p);
-		s->pos = p + 7;
+		s->carry = d >> 56;
+		sl = d & ((w & FC_ONES) << 7); /* '/' has bit 0 set, '.' not */
+		if (sl) {
+			s->slash_at = p;
+			s->slash_lanes = sl;
+		}
+		s->pairs |= fc_pair__bits(w, left);
+		s->pos = p + 8;
 	}
 	return 0;
 }
@@ -1489,10 +1494,11 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	s.c = c;
 	s.slot = sv.slot;
 	s.len = sv.len;
-	/* the first 28 bytes inline, without a callback: most paths end
+	/* the first 32 bytes inline, without a callback: most paths end
 	 * there */
 	if (!fc_path__fast_(&s))
-		bpf_loop(FC_SLOT / 28 + 1, fc_path__fast, &s, 0);
+		bpf_loop(FC_SLOT / 32 + 1, fc_path__fast, &s, 0);
+	s.last_slash = s.slash_at + fc_swar__last(s.slash_lanes);
 	if (s.suspect) {
 		/* a pair to judge: the exact scan, byte by byte */
 		s.last_slash = 0;

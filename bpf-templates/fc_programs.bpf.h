@@ -1133,9 +1133,9 @@ static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
 	return c->oflags >= 0 && (c->oflags & (1 << 10)) && c->res >= 0; /* PPM_O_DIRECTORY */
 }
 
-#define FC_EXIT_PROG(name)                                                              \
-	SEC("tp_btf/sys_exit")                                                          \
-	int fc_x_##name(__u64 *ctx)                                                     \
+/* The work for one syscall's exit: fill, derive, filter, send. */
+#define FC_EXIT_BODY(name)                                                              \
+	static __always_inline int fc_run_##name(__u64 *ctx)                            \
 	{                                                                               \
 		struct fc_scratch *c = fc_scratch__get();                               \
 		bool always = FC_SCFL_##name & FC_SCF_ALWAYS, pass;                     \
@@ -1153,6 +1153,15 @@ static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
 		return 0;                                                               \
 	}
 
+/* A tail-called program (FC_PROGRAMS) */
+#define FC_EXIT_PROG(name)                     \
+	FC_EXIT_BODY(name)                     \
+	SEC("tp_btf/sys_exit")                 \
+	int fc_x_##name(__u64 *ctx)            \
+	{                                      \
+		return fc_run_##name(ctx);     \
+	}
+
 /* procexit comes from the scheduler tracepoint: its slot in fc_tail holds
  * a program that is never reached (the dispatcher never maps to it). */
 static __always_inline void fc_fill_procexit(struct fc_scratch *c, struct pt_regs *regs, long ret)
@@ -1160,6 +1169,7 @@ static __always_inline void fc_fill_procexit(struct fc_scratch *c, struct pt_reg
 }
 
 FC_PROGRAMS(FC_EXIT_PROG)
+FC_INLINED(FC_EXIT_BODY) /* run by fc_sys_exit itself */
 
 SEC("tp_btf/sched_process_exit")
 int fc_sched_process_exit(__u64 *ctx)
@@ -1237,6 +1247,10 @@ int fc_sys_exit(__u64 *ctx)
 	t = bpf_get_current_task_btf();
 	if (t->thread_info.status & TS_COMPAT)
 		return 0;
+#define FC_INLINE_CASE(name)          \
+	if (sc == FC_SC_##name)       \
+		return fc_run_##name(ctx);
+	FC_INLINED(FC_INLINE_CASE)
 	bpf_tail_call(ctx, &fc_tail, sc);
 	return 0;
 }
