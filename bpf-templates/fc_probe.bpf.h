@@ -1381,13 +1381,16 @@ static __always_inline __u64 fc_swar__below(__u32 n)
  * The byte pairs at the even positions of a word at an even string
  * position (lanes 0, 2, 4, 6), those with both bytes among the string's
  * `left` bytes from there (the others hash to 0: a bit too many never
- * hides a match), each hashed to h = ((b[i] & 15) << 2 ^ b[i + 1]) & 63,
- * all lanes at once; returns the bits 1 << h. codegen.c's pair_bits()
- * hashes a literal's pairs the same way.
+ * hides a match), each hashed as codegen.c's pair_hash() hashes a
+ * literal's pairs, all lanes at once; returns the bits 1 << h. Each term
+ * is masked so that no bit crosses into the 6 low bits of another lane.
  */
 static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 {
-	__u64 y = (((w & 0x0f0f0f0f0f0f0f0fULL) << 2) ^ (w >> 8)) & 0x3f3f3f3f3f3f3f3fULL;
+	__u64 b = w >> 8; /* each lane's next byte */
+	__u64 y = (((w & FC_ONES) << 5) ^ (w >> 1) ^ ((b & 0x0f0f0f0f0f0f0f0fULL) << 2) ^
+		   ((b >> 3) & 0x1f1f1f1f1f1f1f1fULL)) &
+		  0x3f3f3f3f3f3f3f3fULL;
 	__u64 bits = 0;
 
 	if (left < 8)
