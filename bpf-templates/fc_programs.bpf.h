@@ -273,7 +273,7 @@ FC_GLOBAL int fc_evt__push_dev_ino(struct fc_scratch *c, __s64 fd)
  * fact from the file's f_mode, so we patch the pushed value. */
 static __always_inline void fc_evt__patch_u32(struct fc_scratch *c, __u32 idx, __u32 off, __u32 v)
 {
-	*(__u32 *)&c->evt[off & FC_EVT_MASK] = v;
+	fc_evt__put(c, off, v, 4);
 	c->pval[idx & (FC_MAXP - 1)] = v;
 }
 
