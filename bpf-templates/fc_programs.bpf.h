@@ -4,7 +4,9 @@
  * generated C, after the fc_filter_<syscall>() functions.
  *
  *   fc_sys_exit            tp_btf/sys_exit: syscall id -> FC_SC_* id,
- *                          fc_interesting[] check, tail call into fc_tail
+ *                          fc_interesting[] check, then the syscalls of
+ *                          FC_INLINED (openat) run inline (fc_run_*),
+ *                          the others by a tail call into fc_tail
  *   fc_x_<syscall>         tail-called (never attached): reads the
  *                          arguments from the saved user registers, builds
  *                          the event in fc_scratch, runs fc_filter_<syscall>
@@ -13,8 +15,9 @@
  *
  * The loader attaches fc_sys_exit and fc_sched_process_exit only. Only
  * the syscalls of FC_PROGRAMS (generated: those with a rule, and the
- * always-flow ones) get an fc_x_ program and an fc_tail slot; the
- * dispatcher never tail-calls the others (fc_interesting[] is 0).
+ * always-flow ones, less FC_INLINED's) get an fc_x_ program and an
+ * fc_tail slot; the dispatcher never tail-calls the others
+ * (fc_interesting[] is 0, or they are inlined).
  *
  * Each fc_fill_<syscall>() writes exactly the parameters of the event's
  * row in runtime/event_table.def, in order ("Parameter N: name (type)");

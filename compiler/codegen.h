@@ -25,7 +25,10 @@
  *       function's verdict (or the constant the fold left), marks the
  *       rule's bit when not FALSE; returns whether any rule is not FALSE
  *   #define FC_PROGRAMS(X)               X(name) per syscall that gets a
- *                                        program (a rule, or always-flow)
+ *                                        tail-called program (a rule, or
+ *                                        always-flow)
+ *   #define FC_INLINED(X)                the same for the syscalls the
+ *                                        dispatcher runs inline (openat)
  *   #include "fc_programs.bpf.h"         dispatcher and per-syscall programs
  *   fc_meta[] in section FC_META_SECTION struct fc_meta_hdr + name\0text\0...
  *   fc_kfilter[] in section FC_KFILTER_SECTION  the kmod filter blob
