@@ -16,7 +16,8 @@
  *     fc_tri__*).
  *
  * Contract with the generated code (see compiler/codegen.h):
- *   before this file:  #define FC_NRULES n, FC_LIT_BYTES, FC_LITERALS
+ *   before this file:  #define FC_NRULES n, FC_KERNEL_FILTER 0|1,
+ *                      FC_LIT_BYTES, FC_LITERALS
  *   after this file:   fc_set_<id> maps, fc_rule_enabled[], fc_interesting[],
  *                      fc_rule_<i> functions, one fc_filter_<syscall>(struct
  *                      fc_scratch *) per row of fc_syscalls.def,
@@ -35,6 +36,9 @@
 
 #include "falcoc_abi.h"
 
+#ifndef FC_KERNEL_FILTER
+#define FC_KERNEL_FILTER 1
+#endif
 #ifndef FC_NRULES
 #error "define FC_NRULES before including fc_probe.bpf.h"
 #endif

@@ -1146,8 +1146,10 @@ static __always_inline bool fc_evt__keeps_state(struct fc_scratch *c)
 			return 0;                                                       \
 		fc_stat__inc(FC_STAT_SEEN);                                             \
 		fc_fill_##name(c, (struct pt_regs *)ctx[0], (long)ctx[1]);              \
-		fc_memo__reset(c);                                                      \
-		fc_derive_##name(c);                                                    \
+		if (FC_KERNEL_FILTER) {                                                 \
+			fc_memo__reset(c);                                              \
+			fc_derive_##name(c);                                            \
+		}                                                                       \
 		always = always || fc_evt__keeps_state(c);                              \
 		pass = always || fc_filter_##name(c);                                   \
 		if (pass)                                                               \

@@ -2194,6 +2194,9 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	plan_rules(&g, uses, &fns);
 
 	sb_printf(out, "#define FC_NRULES %u\n", nrules ? nrules : 1);
+	/* 0: a Falco-style probe, whose filters pass every event of the
+	 * rules' types, skips the field derivation no filter reads */
+	sb_printf(out, "#define FC_KERNEL_FILTER %d\n", g.o->kernel_filter ? 1 : 0);
 	sb_puts(out, "/* fc_lit[]: the checks' string literals, at these offsets (a check\n"
 		     " * names one as offset, length: fc_str__eq(c, view, 0, 4)). */\n");
 	sb_printf(out, "#define FC_LIT_BYTES %zu\n", lit_bytes(&g));
