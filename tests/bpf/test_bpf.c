@@ -671,9 +671,25 @@ static void test_smoke(const char *rules)
  * program, repeated in the kernel, so no syscall or machine noise), for
  * openats of paths no rule matches, read-only and for writing: a short
  * one, two of the overhead loop's (bench_loop.h) and three common ones
- * (a library, a state file, /etc). The benchmark's figure for the filter
- * alone (tests/bench/bench.py).
+ * (a library, a state file, /etc); then read-only opens of the paths in
+ * $FC_BENCH_PATHS (colon-separated), if set. The benchmark's figure for
+ * the filter alone (tests/bench/bench.py).
  */
+/* The best of 5 runs of 100000 events e through openat's filter, in ns. */
+static __u32 bench_best(struct bpf_object *obj, struct layout *l, const struct event *e,
+			unsigned nrules)
+{
+	__u8 rv[1024];
+	__u32 best = ~0u;
+
+	for (int r = 0; r < 5; r++) {
+		__u32 ns = 0;
+		run_n(obj, l, "openat", e, rv, nrules, 100000, &ns);
+		best = ns < best ? ns : best;
+	}
+	return best;
+}
+
 static int bench(int nfiles, char **files)
 {
 	struct probe p = { 0 };
@@ -690,7 +706,6 @@ static int bench(int nfiles, char **files)
 	struct bpf_object *obj = harness_open(&p, (const char *const *)files, nfiles, &l);
 	if (!obj)
 		return 1;
-	__u8 rv[1024];
 	static const struct {
 		const char *what;
 		struct event e;
@@ -718,15 +733,9 @@ static int bench(int nfiles, char **files)
 		  { .comm = "bash", .pcomm = "sshd", .a2comm = "systemd",
 		    .path = "/etc/ld.so.cache", .uid = 1000, .flags_ppm = 1, .res = 3 } },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		__u32 best = ~0u;
-		for (int r = 0; r < 5; r++) {
-			__u32 ns = 0;
-			run_n(obj, &l, "openat", &cases[i].e, rv, p.sr.rules.n, 100000, &ns);
-			best = ns < best ? ns : best;
-		}
-		printf("filter_ns %u  %s\n", best, cases[i].what);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		printf("filter_ns %u  %s\n", bench_best(obj, &l, &cases[i].e, p.sr.rules.n),
+		       cases[i].what);
 	/* more read-only opens of the caller's choice: FC_BENCH_PATHS=a:b:c */
 	const char *more = getenv("FC_BENCH_PATHS");
 	while (more && *more) {
@@ -737,13 +746,8 @@ static int bench(int nfiles, char **files)
 		if (n && n < sizeof(path)) {
 			memcpy(path, more, n);
 			path[n] = 0;
-			__u32 best = ~0u;
-			for (int r = 0; r < 5; r++) {
-				__u32 ns = 0;
-				run_n(obj, &l, "openat", &e, rv, p.sr.rules.n, 100000, &ns);
-				best = ns < best ? ns : best;
-			}
-			printf("filter_ns %u  openat O_RDONLY %s\n", best, e.path);
+			printf("filter_ns %u  openat O_RDONLY %s\n",
+			       bench_best(obj, &l, &e, p.sr.rules.n), path);
 		}
 		more += n + (more[n] == ':');
 	}
