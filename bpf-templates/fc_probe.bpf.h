@@ -1516,16 +1516,16 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	 * there */
 	if (!fc_path__fast_(&s))
 		bpf_loop(FC_SLOT / 32 + 1, fc_path__fast, &s, 0);
-	s.last_slash = s.slash_at + fc_swar__last(s.slash_lanes);
 	if (s.suspect) {
 		/* a pair to judge: the exact scan, byte by byte */
-		s.last_slash = 0;
 		bpf_loop(FC_SLOT / FC_PATH_STEP, fc_path__step, &s, 0);
 		if (s.len > 1 && (s.p1 == '/' || (s.p1 == '.' && s.p2 == '/') ||
 				  (s.p1 == '.' && s.p2 == '.')))
 			s.bad = 1;
-	} else if (s.len > 1 && fc_byte(c, sv.slot, s.len - 1) == '/') {
-		s.bad = 1; /* a trailing '/' */
+	} else {
+		s.last_slash = s.slash_at + fc_swar__last(s.slash_lanes);
+		if (s.len > 1 && fc_byte(c, sv.slot, s.len - 1) == '/')
+			s.bad = 1; /* a trailing '/' */
 	}
 	if (s.bad)
 		return 0;

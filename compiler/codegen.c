@@ -2104,6 +2104,18 @@ static bool sc_inlined(const struct cg_sc *sc)
 	return !strcmp(sc->name, "openat");
 }
 
+/* #define NAME(X) X(sc)... over the syscalls that get a program and are
+ * (inlined) or are not run inside the dispatcher. */
+static void emit_program_list(struct strbuf *out, const struct split_result *sr, const char *name,
+			      bool inlined)
+{
+	sb_printf(out, "#define %s(X)", name);
+	for (size_t s = 0; s < CG_NSC; s++)
+		if (sc_interesting(sr, &cg_scs[s]) && sc_inlined(&cg_scs[s]) == inlined)
+			sb_printf(out, " \\\n\tX(%s)", cg_scs[s].name);
+	sb_puts(out, "\n");
+}
+
 static void put_le(struct strbuf *b, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -2272,15 +2284,9 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	 * always-sent ones. The hottest (sc_inlined) runs inside the
 	 * dispatcher; the others are tail-called. */
 	sb_puts(out, "/* Tail-called programs, and the syscalls the dispatcher runs inline. */\n");
-	sb_puts(out, "#define FC_PROGRAMS(X)");
-	for (size_t s = 0; s < CG_NSC; s++)
-		if (sc_interesting(sr, &cg_scs[s]) && !sc_inlined(&cg_scs[s]))
-			sb_printf(out, " \\\n\tX(%s)", cg_scs[s].name);
-	sb_puts(out, "\n#define FC_INLINED(X)");
-	for (size_t s = 0; s < CG_NSC; s++)
-		if (sc_interesting(sr, &cg_scs[s]) && sc_inlined(&cg_scs[s]))
-			sb_printf(out, " \\\n\tX(%s)", cg_scs[s].name);
-	sb_puts(out, "\n\n");
+	emit_program_list(out, sr, "FC_PROGRAMS", false);
+	emit_program_list(out, sr, "FC_INLINED", true);
+	sb_puts(out, "\n");
 	sb_puts(out, "#include \"fc_programs.bpf.h\"\n\n");
 
 	/* rules whose event types the probe never sends */
