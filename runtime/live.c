@@ -34,6 +34,7 @@
 
 #include "arena.h"
 #include "codegen.h"
+#include "ruleset.h"
 
 #define LOG_KEEP 256   /* libbpf lines remembered for error reports */
 #define LOG_TAIL 20    /* verifier log lines shown on rejection */
@@ -465,6 +466,16 @@ size_t live_meta_nfiles(const struct live *lv)
 const struct live_meta_file *live_meta_file(const struct live *lv, size_t i)
 {
 	return i < lv->nfiles ? &lv->files[i] : NULL;
+}
+
+int live_add_rules(const struct live *lv, struct ruleset *rs, size_t *bad)
+{
+	for (size_t i = 0; i < lv->nfiles; i++)
+		if (rs_add_text(rs, lv->files[i].name, lv->files[i].text, lv->files[i].len) < 0) {
+			*bad = i;
+			return -1;
+		}
+	return 0;
 }
 
 int live_set_rule_enabled(struct live *lv, unsigned i, bool on)

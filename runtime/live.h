@@ -51,6 +51,12 @@ const struct fc_meta_hdr *live_meta(const struct live *lv);
 size_t live_meta_nfiles(const struct live *lv);
 const struct live_meta_file *live_meta_file(const struct live *lv, size_t i);
 
+struct ruleset;
+/* Add the rules files the probe carries to rs, in order (rs_add_text).
+ * 0, or -1 at the first that does not read (its diagnostics in rs's
+ * diag context), its index in *bad. */
+int live_add_rules(const struct live *lv, struct ruleset *rs, size_t *bad);
+
 /* Enable or disable rule index i (its bit in the events' rules bitmap)
  * in the probe's .rodata; before live_load(). Returns 0, or -1 when the
  * probe has no such setting (then every rule stays enabled in the

@@ -185,12 +185,10 @@ static int load_rules(struct run *run)
 			return 2;
 		}
 	/* live: the rules files the probe was compiled from */
-	for (size_t i = 0; run->lv && i < live_meta_nfiles(run->lv); i++) {
-		const struct live_meta_file *f = live_meta_file(run->lv, i);
-		if (rs_add_text(rs, f->name, f->text, f->len) < 0) {
-			report_diags(run);
-			return 2;
-		}
+	size_t bad;
+	if (run->lv && live_add_rules(run->lv, rs, &bad) < 0) {
+		report_diags(run);
+		return 2;
 	}
 	rs_compile(rs);
 	if (run->diag.nerrors) {

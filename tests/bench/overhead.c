@@ -180,12 +180,11 @@ static int rules_sets(struct arena *a, const struct live *lv, struct vec *out)
 
 	diag_init(&d, a);
 	rs_init(&rs, a, &d);
-	for (size_t i = 0; i < live_meta_nfiles(lv); i++) {
-		const struct live_meta_file *f = live_meta_file(lv, i);
-		if (rs_add_text(&rs, f->name, f->text, f->len) < 0) {
-			fprintf(stderr, "bench_overhead: %s: the probe's rules do not read\n", f->name);
-			return 2;
-		}
+	size_t bad;
+	if (live_add_rules(lv, &rs, &bad) < 0) {
+		fprintf(stderr, "bench_overhead: %s: the probe's rules do not read\n",
+			live_meta_file(lv, bad)->name);
+		return 2;
 	}
 	rs_compile(&rs);
 	if (d.nerrors) {
