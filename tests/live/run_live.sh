@@ -28,8 +28,9 @@ live() {
 
 cat_cmd='cat /etc/shadow /etc/hosts >/dev/null'
 check_probe() { # probe.o label: exact alerts, json, stats, -w, signals, leaks
-	local p=$1 l=$2 before after
-	before=$("$bcount")
+	local p=$1 l=$2 mark after
+	# falcoc's objects created from here on must all be gone at the end
+	mark=$("$bcount" --mark)
 	# alerts to -o FILE: CMD's own output goes to falcoc-run's stdout
 	live "$l.text" -o "$l.alerts" "$p" -- sh -c "exec $cat_cmd"
 	[ "$(cat $l.text.rc)" = 0 ] || fail "$l: exit $(cat $l.text.rc): $(cat $l.text.err)"
@@ -101,11 +102,11 @@ PY
 	[ $rc = 0 ] || fail "$l: SIGINT exit $rc: $(cat $l.sig.err)"
 	# the kernel frees programs asynchronously after the last close
 	for _ in $(seq 30); do
-		after=$("$bcount")
-		[ "$before" = "$after" ] && break
+		after=$("$bcount" $mark)
+		[ "$after" = "progs 0 links 0" ] && break
 		sleep 0.1
 	done
-	[ "$before" = "$after" ] || fail "$l: BPF objects left behind: before '$before' after '$after'"
+	[ "$after" = "progs 0 links 0" ] || fail "$l: BPF objects left behind: $after"
 }
 
 case $t in
