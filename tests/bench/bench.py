@@ -269,6 +269,7 @@ def bench_overhead(work):
     # 1 bounds what the ratios above can tell apart.
     aa = interleaved(empty, {"falco_style": probes["falcoc"], "falcoc": probes["falcoc"]}, rounds)[5]
     log("  calibration, falcoc's probe in both slots: %.3f (1 = no bias)" % aa)
+    split = exit_hook_split(probes, rounds)
 
     # The same loop as a separate program under falcoc-run (full userspace
     # evaluation on CPU 0), a few rounds: userspace CPU per syscall and the
@@ -360,6 +361,7 @@ def bench_overhead(work):
         "ring_full_drops_per_run": dr,
         "loop_events_per_syscall_per_run": wl,
         "calibration_same_probe_in_both_slots": round(aa, 3),
+        "exit_hook_split": split,
         "whole_pipeline": pipeline,
         "with_falcoc_run": {
             "rounds": drounds, "iterations": n,
@@ -371,6 +373,31 @@ def bench_overhead(work):
         },
         "kernel_programs": kprof,
         "filter_ns_per_event": fns,
+    }
+
+
+def exit_hook_split(probes, rounds):
+    """One more interleaved run with the empty probe's sys_exit program
+    alone in the floor's slot: the hook both probes attach (they run at
+    exit only). Splits each probe's extra cost into the hook's price and
+    the probe's own work, measured in the same rounds, and gives the own
+    work falcoc would need for the 0.5x target at this run's figures."""
+    exit_only = tool("tests/bench/empty_exit_probe.o")
+    if not os.path.exists(exit_only):
+        return "not measured: %s was not built" % exit_only
+    m = interleaved(exit_only, probes, rounds)[0]
+    hook = m["empty"] - m["none"]
+    own = {c: m[c] - m["none"] - hook for c in ("falco_style", "falcoc")}
+    need = 0.5 * (m["falco_style"] - m["none"]) - hook
+    log("  exit hook alone %.1f ns per syscall; own work above it: falco_style %.1f, falcoc %.1f "
+        "(0.5x needs falcoc's at %.1f)" % (hook, own["falco_style"], own["falcoc"], need))
+    return {
+        "measure": "one interleaved run (as above) with the empty sys_exit program alone "
+                   "(empty_exit_probe.o) in the floor's slot; medians per configuration",
+        "ns_per_syscall": {("exit_hook" if c == "empty" else c): round(v, 1) for c, v in m.items()},
+        "exit_hook_ns_per_syscall": round(hook, 1),
+        "own_work_ns_per_syscall": {c: round(v, 1) for c, v in own.items()},
+        "falcoc_own_work_for_half_of_falco_style": round(need, 1),
     }
 
 
