@@ -96,6 +96,10 @@ enum fc_sv_id {
 	FC_SV_ANAME3,
 	FC_SV_ANAME4,
 	FC_SV_NFIXED,	/* ids up to here are fixed fields' (the rest unused) */
+	/* not views: the bloom filter's tags of the path's head and tail
+	 * tests (fc_bloom__prefetch_path) */
+	FC_SV_PATHHEAD = FC_SV_NFIXED,
+	FC_SV_PATHTAIL,
 	FC_SV_PARAM0 = 16, /* evt.arg.<i-th param> when it is a string */
 	FC_NSV = 128, /* a power of two >= FC_SV_PARAM0 + FC_MAXP: ids are masked */
 };
@@ -599,9 +603,12 @@ static __always_inline __u64 fc_bloom__bytes(struct fc_scratch *c, struct fc_sv 
 	return fc_low_bytes(fc_word(c, sv->slot, at), n);
 }
 
-static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
+/* Whether sv may be in a set of kind checked on view svi (the view's
+ * bloom entries), or, for the path's head and tail tags, whether fd.name
+ * (sv) may begin or end as one of their members. */
+static __always_inline bool fc_bloom__may_on(struct fc_scratch *c, struct fc_sv *sv, __u32 svi,
+					     __u32 kind)
 {
-	struct fc_sv *sv = &c->sv[svi & (FC_NSV - 1)];
 	__u32 e, k, len = sv->len;
 	__u64 h, word;
 
@@ -632,6 +639,11 @@ static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32
 		return true;
 	return (e & FC_BLOOM_C16) && len >= 16 &&
 	       fc_bloom__test(fc_bloom__bytes(c, sv, kind, 16), svi, kind | 8);
+}
+
+static __always_inline bool fc_bloom__may(struct fc_scratch *c, __u32 svi, __u32 kind)
+{
+	return fc_bloom__may_on(c, &c->sv[svi & (FC_NSV - 1)], svi, kind);
 }
 
 /* Look the field up in kind's map and keep the bitmap in c->mbits. */
@@ -693,15 +705,42 @@ static __always_inline int fc_str__set(struct fc_scratch *c, __u32 svi, __u32 ki
  * most open rules: their bloom tests run here in one go, when the path
  * is derived, and each view and kind the bloom filter rules out is kept
  * as "in no set" without a call per check.
+ *
+ * Two tests go first and answer for most of them (codegen.c,
+ * emit_path_ends): the head test, whether fd.name may begin as a member
+ * of the sets anchored at the path's start (fd.name startswith and in,
+ * fd.directory startswith, fd.directory in as "dir/"), and the tail
+ * test, whether it may end as one anchored at its end (fd.name
+ * endswith, fd.filename in as "/file", fd.filename endswith). A pair
+ * (view, kind) in FC_PATH_HEAD_COVER or FC_PATH_TAIL_COVER that its test
+ * rules out needs no test of its own: for the loop's paths, two tests
+ * instead of five. fd.directory in is settled by the head test only
+ * below a directory: a member "/" is not among the head's.
  */
-static __always_inline void fc_bloom__prefetch(struct fc_scratch *c, __u32 svi)
+static __always_inline void fc_bloom__prefetch_path(struct fc_scratch *c, bool file,
+						    __u32 last_slash)
 {
-#pragma unroll
-	for (__u32 kind = 0; kind < 3; kind++) {
-		__u32 m = fc_memo__slot(svi, kind);
+	struct fc_sv *name = &c->sv[FC_SV_FDNAME];
+	bool head = !FC_PATH_HEAD_COVER || fc_bloom__may_on(c, name, FC_SV_PATHHEAD, FC_KEY_PREFIX);
+	bool tail = !FC_PATH_TAIL_COVER || fc_bloom__may_on(c, name, FC_SV_PATHTAIL, FC_KEY_SUFFIX);
 
-		if (fc_bloom_k[svi * 4 + kind] && !fc_bloom__may(c, svi, kind))
-			fc_memo__keep(c, m, NULL);
+#pragma unroll
+	for (__u32 svi = FC_SV_FDNAME; svi <= FC_SV_FDFILE; svi++) {
+		if (svi == FC_SV_FDFILE && !file)
+			continue;
+#pragma unroll
+		for (__u32 kind = 0; kind < 3; kind++) {
+			__u32 bit = 1u << (4 * svi + kind);
+			bool out;
+
+			if (!fc_bloom_k[svi * 4 + kind])
+				continue;
+			out = (!head && (FC_PATH_HEAD_COVER & bit) &&
+			       (svi != FC_SV_FDDIR || kind != FC_KEY_IN || last_slash > 0)) ||
+			      (!tail && (FC_PATH_TAIL_COVER & bit));
+			if (out || !fc_bloom__may(c, svi, kind))
+				fc_memo__keep(c, fc_memo__slot(svi, kind), NULL);
+		}
 	}
 }
 
@@ -1539,16 +1578,16 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	c->sv[FC_SV_FDDIR].off = 0;
 	/* "/etc/passwd" -> "/etc"; "/bin" -> "/" */
 	c->sv[FC_SV_FDDIR].len = s.last_slash ? s.last_slash : 1;
-	fc_bloom__prefetch(c, FC_SV_FDNAME);
-	fc_bloom__prefetch(c, FC_SV_FDDIR);
+	if (c->res >= 0) {
+		c->sv[FC_SV_FDFILE].slot = sv.slot;
+		c->sv[FC_SV_FDFILE].off = fc_mask(s.last_slash + 1, FC_SLOT);
+		c->sv[FC_SV_FDFILE].len = sv.len - (s.last_slash + 1);
+	}
+	fc_bloom__prefetch_path(c, c->res >= 0, s.last_slash);
 	if (c->res < 0) {
 		c->typechar = 'f'; /* libsinsp's guess for an fd-less open */
 		return 0;
 	}
-	c->sv[FC_SV_FDFILE].slot = sv.slot;
-	c->sv[FC_SV_FDFILE].off = fc_mask(s.last_slash + 1, FC_SLOT);
-	c->sv[FC_SV_FDFILE].len = sv.len - (s.last_slash + 1);
-	fc_bloom__prefetch(c, FC_SV_FDFILE);
 	/* O_DIRECTORY opens are directories ('d'); anything else a file is
 	 * all we know without the inode type */
 	if (c->oflags >= 0 && !(c->oflags & (1 << 10)))

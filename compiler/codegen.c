@@ -44,8 +44,9 @@
 #define CG_O_F_CREATED (1u << 14) /* PPM_O_F_CREATED in fc_flags.h */
 
 /* FC_SV_* numbers (enum fc_sv_id in fc_probe.bpf.h). */
-enum { CG_SV_FDNAME, CG_SV_FDDIR, CG_SV_FDFILE, CG_SV_COMM, CG_SV_ANAME1, CG_SV_PARAM0 = 16,
-       CG_NSV = 128 };
+enum { CG_SV_FDNAME, CG_SV_FDDIR, CG_SV_FDFILE, CG_SV_COMM, CG_SV_ANAME1,
+       CG_SV_PATHHEAD = 8, CG_SV_PATHTAIL, /* bloom tags of the path's ends (emit_path_ends) */
+       CG_SV_PARAM0 = 16, CG_NSV = 128 };
 
 
 /* ---- syscalls (bpf-templates/fc_syscalls.def) ---- */
@@ -617,26 +618,30 @@ static void pair_bits(const char *lit, size_t n, bool glob, bool icase, uint64_t
 	}
 }
 
-/* fc_bloom_k's entry for a startswith/endswith view: k, the shortest
- * member's length up to 8, | the CG_BLOOM_* classes present; 0 if a
+/* Fold member length n into a fc_bloom_k entry being built (k, the
+ * shortest length up to 8, | the CG_BLOOM_* classes present); 0 once a
  * member is empty (no bloom answer: every string goes to the map). */
+static unsigned bloom_class_add(unsigned e, size_t n)
+{
+	if (n == 0 || !e)
+		return 0;
+	if (n < (e & 15))
+		e = (e & ~15u) | (unsigned)n;
+	return e | (n >= 16 ? CG_BLOOM_C16 : n >= 8 ? CG_BLOOM_C8 : CG_BLOOM_SHORT);
+}
+
+/* fc_bloom_k's entry for a startswith/endswith view (bloom_class_add). */
 static unsigned bloom_classes(const struct cg *g, int svi, enum kx_match kind)
 {
-	unsigned k = CG_BLOOM_KMAX, cls = 0;
+	unsigned e = CG_BLOOM_KMAX;
 	for (size_t i = 0; i < g->bloom.n; i++) {
 		const struct cg_bloom_use *u = g->bloom.v[i];
 		if (u->svi != svi || u->set->match != kind)
 			continue;
-		for (unsigned m = 0; m < u->set->nstrs; m++) {
-			size_t n = strlen(u->set->strs[m]);
-			if (n == 0)
-				return 0;
-			if (n < k)
-				k = (unsigned)n;
-			cls |= n >= 16 ? CG_BLOOM_C16 : n >= 8 ? CG_BLOOM_C8 : CG_BLOOM_SHORT;
-		}
+		for (unsigned m = 0; m < u->set->nstrs; m++)
+			e = bloom_class_add(e, strlen(u->set->strs[m]));
 	}
-	return k | cls;
+	return e;
 }
 
 /* The first (startswith) or last (endswith) k bytes of s, k <= 8 or 16,
@@ -671,6 +676,108 @@ static void bloom_member(uint64_t *bits, int svi, const char *s, enum kx_match k
 		bits[bloom_word(bloom_bytes(s, kind, 16), svi, tag | 8, &b)] |= b;
 }
 
+/*
+ * The path's head and tail tests (fc_bloom__prefetch_path). fd.name,
+ * fd.directory and fd.filename are parts of one path, and most of their
+ * sets are anchored at its start or its end. Each anchored member, as
+ * fd.name must then begin or end:
+ *   head: fd.name startswith p and fd.directory startswith p (the
+ *         directory is a prefix of the name): p; fd.name in m: m;
+ *         fd.directory in d: d + "/" (d "/" is left out, and the kernel
+ *         settles fd.directory in by the head test only for paths below
+ *         a directory; a d ending in '/' is never a directory: as is);
+ *   tail: fd.name endswith s and fd.filename endswith s: s; fd.filename
+ *         in m: "/" + m.
+ * The head members are hashed as startswith members under tag
+ * CG_SV_PATHHEAD, the tail members as endswith ones under
+ * CG_SV_PATHTAIL, classes and all. A path that no head member may begin
+ * is in none of the head's sets, and the same for the tail: two tests
+ * instead of one per view and kind. A (view, kind) is covered (bit
+ * 4 * view + kind of FC_PATH_HEAD_COVER / FC_PATH_TAIL_COVER) only when
+ * each of its members gives CG_PATH_MIN bytes or more: one byte ("/")
+ * would make the test pass for every path.
+ */
+#define CG_PATH_MIN 2
+
+/* Which end (1 head, 2 tail, 0 neither) anchors sets of kind on view svi. */
+static int path_end(int svi, enum kx_match kind)
+{
+	if (svi == CG_SV_FDNAME)
+		return kind == KM_STR_SUFFIX ? 2 : 1;
+	if (svi == CG_SV_FDDIR)
+		return kind == KM_STR_SUFFIX ? 0 : 1;
+	if (svi == CG_SV_FDFILE)
+		return kind == KM_STR_PREFIX ? 0 : 2;
+	return 0;
+}
+
+/* Member m of a set of kind on view svi as its end of fd.name (NULL: left
+ * out, the directory "/"). */
+static const char *path_member(struct cg *g, int svi, enum kx_match kind, const char *m)
+{
+	size_t n = strlen(m);
+	if (kind != KM_STR_IN || svi == CG_SV_FDNAME)
+		return m;
+	if (svi == CG_SV_FDFILE)
+		return arena_printf(g->a, "/%s", m);
+	if (!strcmp(m, "/"))
+		return NULL;
+	return n && m[n - 1] == '/' ? m : arena_printf(g->a, "%s/", m);
+}
+
+static void emit_path_ends(struct cg *g, struct strbuf *out, uint64_t *bits,
+			   unsigned char k[][3])
+{
+	unsigned cover[3] = { 0 }, e[3] = { 0, CG_BLOOM_KMAX, CG_BLOOM_KMAX };
+
+	/* which (view, kind) pairs every member of qualifies for */
+	for (int svi = CG_SV_FDNAME; svi <= CG_SV_FDFILE; svi++)
+		for (int kn = 0; kn < 3; kn++) {
+			enum kx_match kind = kn == 0 ? KM_STR_IN : kn == 1 ? KM_STR_PREFIX : KM_STR_SUFFIX;
+			int end = path_end(svi, kind);
+			bool ok = end && k[svi][kn];
+			for (size_t i = 0; ok && i < g->bloom.n; i++) {
+				const struct cg_bloom_use *u = g->bloom.v[i];
+				if (u->svi != svi || u->set->match != kind)
+					continue;
+				for (unsigned m = 0; ok && m < u->set->nstrs; m++) {
+					const char *pm = path_member(g, svi, kind, u->set->strs[m]);
+					ok = !pm || strlen(pm) >= CG_PATH_MIN;
+				}
+			}
+			if (ok)
+				cover[end] |= 1u << (4 * svi + kn);
+		}
+	/* each end's classes, then its members' bits */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < g->bloom.n; i++) {
+			const struct cg_bloom_use *u = g->bloom.v[i];
+			int svi = u->svi, kn = kind_no(u->set->match);
+			if (svi > CG_SV_FDFILE || !((cover[1] | cover[2]) & (1u << (4 * svi + kn))))
+				continue;
+			int end = path_end(svi, u->set->match);
+			for (unsigned m = 0; m < u->set->nstrs; m++) {
+				const char *pm = path_member(g, svi, u->set->match, u->set->strs[m]);
+				if (!pm)
+					continue;
+				if (pass == 0)
+					e[end] = bloom_class_add(e[end], strlen(pm));
+				else
+					bloom_member(bits, end == 1 ? CG_SV_PATHHEAD : CG_SV_PATHTAIL, pm,
+						     end == 1 ? KM_STR_PREFIX : KM_STR_SUFFIX, e[end]);
+			}
+		}
+	for (int end = 1; end <= 2; end++)
+		if (!cover[end])
+			e[end] = 0;
+	k[CG_SV_PATHHEAD][1] = (unsigned char)e[1];
+	k[CG_SV_PATHTAIL][2] = (unsigned char)e[2];
+	sb_printf(out, "/* the (view, kind) pairs, bit 4 * view + kind, that the path's head and tail\n"
+		       " * tests answer for (codegen.c: emit_path_ends) */\n");
+	sb_printf(out, "#define FC_PATH_HEAD_COVER 0x%xu\n", cover[1]);
+	sb_printf(out, "#define FC_PATH_TAIL_COVER 0x%xu\n", cover[2]);
+}
+
 static void emit_bloom(struct cg *g, struct strbuf *out)
 {
 	uint64_t bits[CG_BLOOM_BITS / 64] = { 0 };
@@ -697,6 +804,7 @@ static void emit_bloom(struct cg *g, struct strbuf *out)
 			bits[bloom_word(v, u->svi, (unsigned)kind_no(kind), &b)] |= b;
 		}
 	}
+	emit_path_ends(g, out, bits, k);
 	sb_printf(out, "/* the bloom filter in front of the set maps (codegen.c: emit_bloom) */\n");
 	sb_printf(out, "#define FC_BLOOM_LOG2 %d\n", CG_BLOOM_LOG2);
 	sb_puts(out, "#define FC_BLOOM_BITS (1 << FC_BLOOM_LOG2)\n");
