@@ -931,15 +931,19 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 
 /*
  * Whether the view's string cannot contain a literal whose byte pairs are
- * `even` (those at even offsets in the literal) and `odd` (at odd
- * offsets), as bits of fc_pair__bits() given by codegen. The path's
- * pairs are gathered at even positions only (half the work): a literal
- * at an even position puts its even pairs there, at an odd position its
- * odd ones, so one of the two sets is all present wherever it occurs.
- * Then neither the literal nor a glob with it matches. Known only for the
- * views of a slot whose pairs were gathered (the open family's path, by
- * fc_fd__derive_path; fd.name, fd.directory and fd.filename are parts of
- * it).
+ * `even` and `odd` (codegen.c emit_pair_tests, FC_PAIRS_<id>). With the
+ * pair signature (FC_PAIRS_EXACT 0): bits of fc_pair__bits() of the
+ * pairs at even and at odd offsets in the literal. The path's pairs are
+ * gathered at even positions only (half the work): a literal at an even
+ * position puts its even pairs there, at an odd position its odd ones, so
+ * one of the two sets is all present wherever it occurs. With exact
+ * pairs: even = odd = the bit of the one pair the literal needs
+ * (fc_pair__exact), or bit 63, never set, for a literal that holds a pair
+ * the fast scan stops at ("//", "/.", "./", ".."). Either way, then
+ * neither the literal nor a glob with it matches. Known only for the
+ * views of a slot whose pairs were gathered by the fast scan (the open
+ * family's path, by fc_fd__derive_path; fd.name, fd.directory and
+ * fd.filename are parts of it).
  */
 static __always_inline bool fc_pair__absent(struct fc_scratch *c, __u32 svi, __u64 even,
 					    __u64 odd)
@@ -1393,7 +1397,10 @@ struct fc_path_scan {
 	__u32 suspect; /* fc_path__fast: "//", "/.", ".." or "./" seen */
 	__u64 carry;   /* fc_path__fast: mark in lane 0 if the last word's last
 			* byte is '.' or '/' */
-	__u64 pairs;   /* fc_path__fast: fc_pair__bits of the pairs scanned */
+	__u64 pairs;   /* fc_path__fast: fc_pair__bits of the pairs scanned, or
+			* fc_pair__exact's bits */
+	__u64 pcarry;  /* fc_pair__exact: bit i if the last word's last byte
+			* is pair i's first */
 	__u32 slash_at;    /* fc_path__fast: the last word with a '/' */
 	__u64 slash_lanes; /* and its lanes holding one */
 	char p1, p2;   /* fc_path__step: the two previous bytes */
@@ -1456,6 +1463,35 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 }
 
 /*
+ * The exact pairs (codegen.c emit_pair_tests: FC_PAIRS_EXACT of them,
+ * FC_PAIRS_MAX at most, first bytes FC_PAIRS_A, second FC_PAIRS_B): bit
+ * i when pair i is in the word's lanes below `below` (fc_swar__below of
+ * the bytes left), or across the word before and this one (s->pcarry).
+ */
+#define FC_PAIRS_MAX 4
+#if FC_PAIRS_EXACT > 0
+static const __u8 fc_pair_a[FC_PAIRS_EXACT] = { FC_PAIRS_A };
+static const __u8 fc_pair_b[FC_PAIRS_EXACT] = { FC_PAIRS_B };
+
+static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w, __u64 below)
+{
+	__u64 bits = 0, carry = 0;
+
+#pragma unroll
+	for (int i = 0; i < FC_PAIRS_EXACT; i++) {
+		__u64 a = fc_swar__zero_exact(w ^ (fc_pair_a[i] * FC_ONES)) & below;
+		__u64 b = fc_swar__zero_exact(w ^ (fc_pair_b[i] * FC_ONES)) & below;
+
+		if ((a & (b >> 8)) | ((b >> 7) & (s->pcarry >> i) & 1))
+			bits |= 1ULL << i;
+		carry |= (a >> 63) << i;
+	}
+	s->pcarry = carry;
+	return bits;
+}
+#endif
+
+/*
  * The fast path scan, 8 positions per word and four words per callback
  * (SWAR). The lanes holding '.' or '/' (the two differ only in bit 0)
  * give both the slashes and the suspect pairs: "//", "/." and ".."
@@ -1469,13 +1505,14 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 #pragma unroll
 	for (int q = 0; q < 4; q++) {
 		__u32 p = s->pos, left;
-		__u64 w, d, sl;
+		__u64 w, d, sl, below;
 
 		if (p >= s->len)
 			return 1;
 		left = s->len - p;
 		w = fc_word(s->c, s->slot, p);
-		d = fc_swar__zero_exact((w | FC_ONES) ^ ('/' * FC_ONES)) & fc_swar__below(left);
+		below = fc_swar__below(left);
+		d = fc_swar__zero_exact((w | FC_ONES) ^ ('/' * FC_ONES)) & below;
 		if ((d & (d >> 8)) | (d & s->carry)) {
 			s->suspect = 1;
 			return 1;
@@ -1486,7 +1523,11 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 			s->slash_at = p;
 			s->slash_lanes = sl;
 		}
+#if FC_PAIRS_EXACT > 0
+		s->pairs |= fc_pair__exact(s, w, below);
+#else
 		s->pairs |= fc_pair__bits(w, left);
+#endif
 		s->pos = p + 8;
 	}
 	return 0;

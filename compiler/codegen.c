@@ -194,6 +194,18 @@ struct cg {
 	struct strmap atoms; /* check call text -> atom number + 1 (memoised checks) */
 	unsigned natoms;
 	struct vec bloom;    /* struct cg_bloom_use *: the sets each string view is checked in */
+	struct vec plits;    /* struct cg_plit *: the contains/glob literals' pair tests */
+};
+
+/* A contains or glob literal's byte-pair test (emit_pair_tests): the
+ * literal, or a glob's longest run of literal bytes, named FC_PAIRS_<id>
+ * in the checks. */
+struct cg_plit {
+	const char *lit; /* the literal, or the glob pattern */
+	size_t n;
+	bool glob, icase;
+	bool path; /* checked on a view that can hold the open's path */
+	unsigned id;
 };
 
 /* A set checked on a string view (the bloom filter in front of the set
@@ -594,28 +606,34 @@ static unsigned pair_hash(unsigned char a, unsigned char b)
  * without a scan when the path lacks one of each. 0, 0 (no test) for
  * icase.
  */
-static void pair_bits(const char *lit, size_t n, bool glob, bool icase, uint64_t out[2])
+static void pair_bits(const char *run, size_t len, uint64_t out[2])
 {
-	size_t at = 0, len = n;
 	out[0] = out[1] = 0;
-	if (icase)
-		return;
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned char a = (unsigned char)run[i], b = (unsigned char)run[i + 1];
+		out[i & 1] |= 1ULL << pair_hash(a, b);
+	}
+}
+
+/* The bytes a contains literal needs in the string: all of it, or a
+ * glob's longest run of literal bytes ('*' and '?' end a run). */
+static const char *lit_run(const char *lit, size_t n, bool glob, size_t *len)
+{
+	size_t at = 0;
+	*len = n;
 	if (glob) {
-		len = 0;
+		*len = 0;
 		for (size_t i = 0, run = 0; i <= n; i++) {
 			if (i == n || lit[i] == '*' || lit[i] == '?') {
-				if (i - run > len) {
+				if (i - run > *len) {
 					at = run;
-					len = i - run;
+					*len = i - run;
 				}
 				run = i + 1;
 			}
 		}
 	}
-	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned char a = (unsigned char)lit[at + i], b = (unsigned char)lit[at + i + 1];
-		out[i & 1] |= 1ULL << pair_hash(a, b);
-	}
+	return lit + at;
 }
 
 /* Fold member length n into a fc_bloom_k entry being built (k, the
@@ -1063,6 +1081,126 @@ int cg_param(const char *scname, const char *name, bool *is_str, bool *is_num)
 	return -1;
 }
 
+/* The id of a contains/glob literal's pair test (FC_PAIRS_<id>). */
+static unsigned plit_id(struct cg *g, const char *lit, size_t n, bool glob, bool icase, int svi)
+{
+	bool path = svi <= CG_SV_FDFILE || svi >= CG_SV_PARAM0;
+
+	for (size_t i = 0; i < g->plits.n; i++) {
+		struct cg_plit *p = g->plits.v[i];
+		if (p->n == n && p->glob == glob && p->icase == icase && !memcmp(p->lit, lit, n)) {
+			p->path |= path;
+			return p->id;
+		}
+	}
+	struct cg_plit *p = ARENA_NEW(g->a, struct cg_plit);
+	p->lit = arena_strndup(g->a, lit, n);
+	p->n = n;
+	p->glob = glob;
+	p->icase = icase;
+	p->path = path;
+	p->id = (unsigned)g->plits.n;
+	vec_push(g->a, &g->plits, p);
+	return p->id;
+}
+
+/*
+ * The pair tests of contains and glob on the open's path (fc_pair__absent
+ * in fc_probe.bpf.h). The path scan gathers byte pairs, and a literal
+ * whose pairs the path lacks is FALSE without a scan. Two ways:
+ *
+ *   exact (most probes): a literal holding "//", "/.", "./" or ".." is
+ *   never in a path that the fast scan passed (it stops at those); each
+ *   other literal needs its first pair (or one already chosen that it
+ *   holds). The scan looks for at most CG_PAIRS_EXACT such pairs
+ *   exactly, each in every position: bit i of the path's pairs when pair
+ *   i occurs. A literal's test is its pair's bit (bit 63, never set, for
+ *   the first kind). Over 3 500 real paths without a suspect pair, 4.1 %
+ *   hold "id" but not "id_rsa", where 13.6 % passed the signature's test
+ *   for it; for "/.ssh/", 0 against 16 %. Each pair costs about as many
+ *   instructions per word as the signature's two: one pair per literal
+ *   (a second, its last, would bring "id_rsa" to 0.14 %) and two in all
+ *   cost no more than the signature on the bench loop.
+ *   signature (more pairs than that, or o->exact_pairs < 0): the pairs at
+ *   even positions hashed into 64 bits (pair_bits); a literal needs all
+ *   of its even-offset pairs or all of its odd-offset ones.
+ *
+ * FC_PAIRS_<id> expands to the two masks fc_str__contains and
+ * fc_str__glob take (even, odd; the same mask twice when exact; 0, 0:
+ * no test, for icase and one-byte literals).
+ */
+#define CG_PAIRS_EXACT 2 /* the default; FC_PAIRS_MAX in fc_probe.bpf.h is the most */
+#define CG_PAIRS_MAX 4
+
+static bool pair_suspect(unsigned char a, unsigned char b)
+{
+	return (a == '/' || a == '.') && (b == '/' || b == '.');
+}
+
+static void emit_pair_tests(struct cg *g, struct strbuf *out)
+{
+	int most = g->o->exact_pairs ? g->o->exact_pairs : CG_PAIRS_EXACT;
+	unsigned pair[CG_PAIRS_MAX], npairs = 0;
+	bool exact = most > 0;
+
+	if (most > CG_PAIRS_MAX)
+		most = CG_PAIRS_MAX;
+	/* each literal's test: bits of pair[], 0 none, 1 << 63 suspect */
+	uint64_t *use = ARENA_NEWN(g->a, uint64_t, g->plits.n + 1);
+
+	for (size_t i = 0; i < g->plits.n; i++) {
+		const struct cg_plit *p = g->plits.v[i];
+		size_t len;
+		const unsigned char *r = (const unsigned char *)lit_run(p->lit, p->n, p->glob, &len);
+		use[i] = 0;
+		if (p->icase || len < 2 || !p->path)
+			continue;
+		use[i] = 1ULL << 63;
+		/* a suspect pair anywhere in the literal (in any of a glob's
+		 * runs: the path holds every run) */
+		for (size_t j = 0; j + 1 < p->n; j++)
+			if (pair_suspect((unsigned char)p->lit[j], (unsigned char)p->lit[j + 1]) &&
+			    !(p->glob && (strchr("*?", p->lit[j]) || strchr("*?", p->lit[j + 1]))))
+				goto next;
+		/* a pair already chosen, else the rarest */
+		for (unsigned q = 0; q < npairs; q++)
+			for (size_t j = 0; j + 1 < len; j++)
+				if ((r[j] | (unsigned)r[j + 1] << 8) == pair[q]) {
+					use[i] = 1ULL << q;
+					goto next;
+				}
+		if ((int)npairs == most) {
+			exact = false;
+			break;
+		}
+		use[i] = 1ULL << npairs;
+		pair[npairs++] = r[0] | (unsigned)r[1] << 8;
+next:;
+	}
+	sb_puts(out, "/* the contains and glob literals' pair tests (codegen.c: emit_pair_tests) */\n");
+	sb_printf(out, "#define FC_PAIRS_EXACT %u\n", exact ? npairs : 0);
+	for (int ab = 0; exact && npairs && ab < 2; ab++) {
+		sb_printf(out, "#define FC_PAIRS_%c", ab ? 'B' : 'A');
+		for (unsigned q = 0; q < npairs; q++)
+			sb_printf(out, "%s%u", q ? ", " : " ", (pair[q] >> (8 * ab)) & 0xff);
+		sb_puts(out, "\n");
+	}
+	for (size_t i = 0; i < g->plits.n; i++) {
+		const struct cg_plit *p = g->plits.v[i];
+		size_t len;
+		const char *run = lit_run(p->lit, p->n, p->glob, &len);
+		uint64_t m[2] = { 0, 0 };
+		if (p->icase || len < 2 || !p->path)
+			; /* no test */
+		else if (exact)
+			m[0] = m[1] = use[i];
+		else
+			pair_bits(run, len, m);
+		sb_printf(out, "#define FC_PAIRS_%u %#llxull, %#llxull\n", p->id,
+			  (unsigned long long)m[0], (unsigned long long)m[1]);
+	}
+}
+
 /* Append a string check on view sv; false if not expressible. */
 static bool str_check(struct cg *g, const struct kexpr *k, int svi, struct strbuf *b)
 {
@@ -1126,12 +1264,9 @@ static bool str_check(struct cg *g, const struct kexpr *k, int svi, struct strbu
 				if (*q >= 'A' && *q <= 'Z')
 					*q = (char)(*q - 'A' + 'a');
 		bool glob = k->match == KM_STR_GLOB;
-		uint64_t pairs[2];
-		pair_bits(lit, n, glob, k->icase, pairs);
-		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d, %#llxull, %#llxull)",
+		char *call = arena_printf(g->a, "fc_str__%s(c, %s, %zu, %zu, %d, FC_PAIRS_%u)",
 					  glob ? "glob" : "contains", sv, lit_off(g, lit, n), n,
-					  k->icase ? 1 : 0, (unsigned long long)pairs[0],
-					  (unsigned long long)pairs[1]);
+					  k->icase ? 1 : 0, plit_id(g, lit, n, glob, k->icase, svi));
 		int atom = atom_of(g, call);
 		if (atom < 0)
 			sb_puts(b, call);
@@ -2355,6 +2490,7 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	}
 	sb_printf(out, "#define FC_SET_WORDS %u\n", set_words(sr));
 	emit_bloom(&g, out);
+	emit_pair_tests(&g, out);
 	sb_printf(out, "/* %u memoised checks (FC_ATOM) */\n", g.natoms);
 	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 

@@ -69,6 +69,8 @@ struct cg_options {
 	size_t nfiles;
 	const void *kfilter;         /* fcf blob for FC_KFILTER_SECTION, or NULL */
 	size_t kfilter_len;
+	int exact_pairs;             /* contains tests: the most exact byte pairs (0: the
+				      * default, 2; < 0: none, the pair signature) */
 };
 
 /* One set map, for the loader and tests. */

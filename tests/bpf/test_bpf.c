@@ -52,7 +52,11 @@ struct probe {
 	struct split_result sr;
 	struct vec sets; /* struct cg_set_entry * */
 	char obj[64];
+	bool exact_pairs; /* the generated C's contains tests use exact pairs */
 };
+
+/* cg_options.exact_pairs for the builds (emit_pair_tests) */
+static int exact_pairs;
 
 static int build_files(struct probe *p, char **files, int nfiles, bool harness);
 
@@ -83,7 +87,7 @@ static int build_files(struct probe *p, char **files, int nfiles, bool harness)
 		return -1;
 	}
 	split_ruleset(&p->a, &rs, &p->sr);
-	struct cg_options o = { .kernel_filter = true };
+	struct cg_options o = { .kernel_filter = true, .exact_pairs = exact_pairs };
 	if (cg_generate(&p->a, &p->sr, &o, &c, &cr, &e)) {
 		fprintf(stderr, "codegen: %s\n", e);
 		return -1;
@@ -94,6 +98,7 @@ static int build_files(struct probe *p, char **files, int nfiles, bool harness)
 	cg_generate(&p->a, &p->sr, &o, &c2, &cr2, &e);
 	CHECK(c.len == c2.len && !memcmp(c.s, c2.s, c.len), "generated C differs between runs");
 	sb_free(&c2);
+	p->exact_pairs = !strstr(sb_str(&c), "#define FC_PAIRS_EXACT 0\n");
 	cg_set_entries(&p->a, &p->sr, &p->sets);
 	snprintf(p->obj, sizeof(p->obj), "/tmp/fc_test_%d_%d.o", getpid(), harness);
 	struct pb_options po = { .test_harness = harness };
@@ -553,7 +558,10 @@ static void test_strings(const char *rules)
 		}
 	}
 	CHECK(!wrong, "%u of %u string checks differ from the reference", wrong, cases);
-	printf("strings: %u checks on %u rules, %u differ\n", cases, n, wrong);
+	CHECK(p.exact_pairs == (exact_pairs >= 0), "contains tests built with the %s",
+	      p.exact_pairs ? "exact pairs" : "pair signature");
+	printf("strings (%s): %u checks on %u rules, %u differ\n",
+	       p.exact_pairs ? "exact pairs" : "pair signature", cases, n, wrong);
 	harness_close(&p, obj);
 }
 
@@ -778,7 +786,12 @@ int main(int argc, char **argv)
 	}
 	test_load(argv[1]);
 	test_filter(argv[2]);
+	/* the contains tests' pair tests both ways: exact pairs (the
+	 * default), then the pair signature */
 	test_strings(argv[4]);
+	exact_pairs = -1;
+	test_strings(argv[4]);
+	exact_pairs = 0;
 	test_smoke(argv[3]);
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
