@@ -783,15 +783,18 @@ static __always_inline int fc_atom__put(struct fc_scratch *c, __u32 a, int v)
 	(fc_atom__known(c, a) ? (int)(c)->aval[(a) & (FC_NATOMS - 1)] : fc_atom__put(c, a, (expr)))
 
 /* Start of each event, before its fields are derived: nothing looked up
- * or memoised yet. */
+ * or memoised yet. Only the words a check of this probe can set need
+ * clearing (codegen: FC_MEMO_WORDS, bit w for mvalid[w]; FC_ATOM_WORDS). */
 static __always_inline void fc_memo__reset(struct fc_scratch *c)
 {
 #pragma unroll
 	for (int i = 0; i < FC_NMEMO / 64; i++)
-		c->mvalid[i] = 0;
+		if (FC_MEMO_WORDS & (1u << i))
+			c->mvalid[i] = 0;
 #pragma unroll
 	for (int i = 0; i < FC_NATOMS / 64; i++)
-		c->aknown[i] = 0;
+		if (i < FC_ATOM_WORDS)
+			c->aknown[i] = 0;
 	c->pairs_slot = -1;
 }
 

@@ -2492,6 +2492,15 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	emit_bloom(&g, out);
 	emit_pair_tests(&g, out);
 	sb_printf(out, "/* %u memoised checks (FC_ATOM) */\n", g.natoms);
+	/* the per-event memo words a check can set, which are all the event
+	 * start clears (fc_memo__reset): bit w for mvalid[w] */
+	unsigned memo_words = 0;
+	for (size_t i = 0; i < g.bloom.n; i++) {
+		const struct cg_bloom_use *u = g.bloom.v[i];
+		memo_words |= 1u << (((unsigned)u->svi * 4 + (unsigned)kind_no(u->set->match)) >> 6);
+	}
+	sb_printf(out, "#define FC_MEMO_WORDS 0x%xu\n", memo_words);
+	sb_printf(out, "#define FC_ATOM_WORDS %u\n", (g.natoms + 63) / 64);
 	sb_puts(out, "#include \"fc_probe.bpf.h\"\n\n");
 
 	/* run-time settings */
