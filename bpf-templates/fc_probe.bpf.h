@@ -1467,9 +1467,11 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 
 /*
  * The exact pairs (codegen.c emit_pair_tests: FC_PAIRS_EXACT of them,
- * FC_PAIRS_MAX at most, first bytes FC_PAIRS_A, second FC_PAIRS_B): bit
- * i when pair i is in the word's lanes below `below` (fc_swar__below of
- * the bytes left), or across the word before and this one (s->pcarry).
+ * FC_PAIRS_MAX at most, first bytes FC_PAIRS_A, second FC_PAIRS_B; none
+ * with FC_PAIRS_SIGNATURE, or when no literal needs one, and then the
+ * scan gathers no pairs): bit i when pair i is in the word's lanes below
+ * `below` (fc_swar__below of the bytes left), or across the word before
+ * and this one (s->pcarry).
  */
 #define FC_PAIRS_MAX 4
 #if FC_PAIRS_EXACT > 0
@@ -1528,7 +1530,7 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 		}
 #if FC_PAIRS_EXACT > 0
 		s->pairs |= fc_pair__exact(s, w, below);
-#else
+#elif FC_PAIRS_SIGNATURE
 		s->pairs |= fc_pair__bits(w, left);
 #endif
 		s->pos = p + 8;

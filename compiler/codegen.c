@@ -597,14 +597,12 @@ static unsigned pair_hash(unsigned char a, unsigned char b)
 }
 
 /*
- * The byte pairs a contains or glob literal needs in the string, as bits
- * of fc_pair__bits() in fc_probe.bpf.h: pair (a, b) is bit pair_hash(a, b),
- * in even[] for the pairs at even offsets of
- * the literal and odd[] for the others (the kernel gathers a path's pairs
- * at even positions only: see fc_pair__absent). A glob's are those of its
- * longest literal run ('*' and '?' end a run). The kernel answers FALSE
- * without a scan when the path lacks one of each. 0, 0 (no test) for
- * icase.
+ * The pair signature's masks of the bytes a literal needs (lit_run), as
+ * bits of fc_pair__bits() in fc_probe.bpf.h: pair (a, b) is bit
+ * pair_hash(a, b), in out[0] for the pairs at even offsets of the run and
+ * out[1] for the others (the kernel gathers a path's pairs at even
+ * positions only: see fc_pair__absent). The kernel answers FALSE without
+ * a scan when the path lacks one of each.
  */
 static void pair_bits(const char *run, size_t len, uint64_t out[2])
 {
@@ -1117,10 +1115,10 @@ static unsigned plit_id(struct cg *g, const char *lit, size_t n, bool glob, bool
  *   i occurs. A literal's test is its pair's bit (bit 63, never set, for
  *   the first kind). Over 3 500 real paths without a suspect pair, 4.1 %
  *   hold "id" but not "id_rsa", where 13.6 % passed the signature's test
- *   for it; for "/.ssh/", 0 against 16 %. Each pair costs about as many
- *   instructions per word as the signature's two: one pair per literal
- *   (a second, its last, would bring "id_rsa" to 0.14 %) and two in all
- *   cost no more than the signature on the bench loop.
+ *   for it; for "/.ssh/", 0 against 16 %. One exact pair cost the same
+ *   as the signature on the bench loop, side by side; a second for
+ *   "id_rsa" (its last: 0.14 %) cost 3 to 5 % more, so a literal gets
+ *   one. With no pair to look for, the scan gathers none.
  *   signature (more pairs than that, or o->exact_pairs < 0): the pairs at
  *   even positions hashed into 64 bits (pair_bits); a literal needs all
  *   of its even-offset pairs or all of its odd-offset ones.
@@ -1162,7 +1160,7 @@ static void emit_pair_tests(struct cg *g, struct strbuf *out)
 			if (pair_suspect((unsigned char)p->lit[j], (unsigned char)p->lit[j + 1]) &&
 			    !(p->glob && (strchr("*?", p->lit[j]) || strchr("*?", p->lit[j + 1]))))
 				goto next;
-		/* a pair already chosen, else the rarest */
+		/* a pair already chosen, else its first */
 		for (unsigned q = 0; q < npairs; q++)
 			for (size_t j = 0; j + 1 < len; j++)
 				if ((r[j] | (unsigned)r[j + 1] << 8) == pair[q]) {
@@ -1179,6 +1177,7 @@ next:;
 	}
 	sb_puts(out, "/* the contains and glob literals' pair tests (codegen.c: emit_pair_tests) */\n");
 	sb_printf(out, "#define FC_PAIRS_EXACT %u\n", exact ? npairs : 0);
+	sb_printf(out, "#define FC_PAIRS_SIGNATURE %d\n", exact ? 0 : 1);
 	for (int ab = 0; exact && npairs && ab < 2; ab++) {
 		sb_printf(out, "#define FC_PAIRS_%c", ab ? 'B' : 'A');
 		for (unsigned q = 0; q < npairs; q++)
