@@ -935,7 +935,7 @@ FC_GLOBAL int fc_sv__contains(struct fc_scratch *c, __u32 svi, __u32 lit, __u32 
 /*
  * Whether the view's string cannot contain a literal whose byte pairs are
  * `even` and `odd` (codegen.c emit_pair_tests, FC_PAIRS_<id>). With the
- * pair signature (FC_PAIRS_EXACT 0): bits of fc_pair__bits() of the
+ * pair signature (FC_PAIRS_SIGNATURE): bits of fc_pair__bits() of the
  * pairs at even and at odd offsets in the literal. The path's pairs are
  * gathered at even positions only (half the work): a literal at an even
  * position puts its even pairs there, at an odd position its odd ones, so
