@@ -1146,7 +1146,7 @@ static void emit_pair_tests(struct cg *g, struct strbuf *out)
 	/* each literal's test: bits of pair[], 0 none, 1 << 63 suspect */
 	uint64_t *use = ARENA_NEWN(g->a, uint64_t, g->plits.n + 1);
 
-	for (size_t i = 0; i < g->plits.n; i++) {
+	for (size_t i = 0; exact && i < g->plits.n; i++) {
 		const struct cg_plit *p = g->plits.v[i];
 		size_t len;
 		const unsigned char *r = (const unsigned char *)lit_run(p->lit, p->n, p->glob, &len);
@@ -1155,10 +1155,9 @@ static void emit_pair_tests(struct cg *g, struct strbuf *out)
 			continue;
 		use[i] = 1ULL << 63;
 		/* a suspect pair anywhere in the literal (in any of a glob's
-		 * runs: the path holds every run) */
+		 * runs: the path holds every run; '*' and '?' are in no pair) */
 		for (size_t j = 0; j + 1 < p->n; j++)
-			if (pair_suspect((unsigned char)p->lit[j], (unsigned char)p->lit[j + 1]) &&
-			    !(p->glob && (strchr("*?", p->lit[j]) || strchr("*?", p->lit[j + 1]))))
+			if (pair_suspect((unsigned char)p->lit[j], (unsigned char)p->lit[j + 1]))
 				goto next;
 		/* a pair already chosen, else its first */
 		for (unsigned q = 0; q < npairs; q++)
@@ -2524,8 +2523,17 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	for (size_t f = 0; f < fns.n; f++)
 		emit_rule_fn(&g, fns.v[f]);
 
+	/* The filters' gates re-emit subtrees of the rules' kernel parts
+	 * (plan_rules emitted them all): they add no set, pair test or atom,
+	 * whose tables are already written above. */
+	size_t nbloom = g.bloom.n, nplits = g.plits.n;
+	unsigned natoms = g.natoms;
 	for (size_t s = 0; s < CG_NSC; s++)
 		emit_filter(&g, &cg_scs[s], uses, &fns);
+	if (g.bloom.n != nbloom || g.plits.n != nplits || g.natoms != natoms) {
+		*err = "internal error: a filter's gate added a check its rules did not have";
+		return -1;
+	}
 	for (size_t f = 0; f < fns.n; f++) {
 		struct cg_fn *fn = fns.v[f];
 		sb_free(&fn->users);

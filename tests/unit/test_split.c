@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codegen.h"
 #include "diag.h"
 #include "ruleset.h"
 #include "split.h"
@@ -821,6 +822,58 @@ static void test_soundness(unsigned long long seed, int rounds)
 	CHECK(filtered > evals / 10); /* the test is not vacuous */
 }
 
+/* codegen's pair tests for contains (emit_pair_tests): exact pairs for
+ * up to two literals needing one, the signature beyond (or when asked),
+ * none gathered when every literal holds a pair the fast scan stops at.
+ * Many distinct literals in signature mode once wrote past the exact
+ * pairs' array (the ASan run of this test sees that). */
+static void test_pair_tests(void)
+{
+	static const struct {
+		const char *lits[6];
+		int exact_pairs; /* cg_options.exact_pairs */
+		const char *want_exact, *want_sig;
+	} cases[] = {
+		{ { "id_rsa", "/.ssh/" }, 0, "#define FC_PAIRS_EXACT 1\n", "#define FC_PAIRS_SIGNATURE 0\n" },
+		{ { "/.ssh/", "/.aws/" }, 0, "#define FC_PAIRS_EXACT 0\n", "#define FC_PAIRS_SIGNATURE 0\n" },
+		{ { "id_rsa", "shadow", "passwd" }, 0, "#define FC_PAIRS_EXACT 0\n",
+		  "#define FC_PAIRS_SIGNATURE 1\n" },
+		{ { "id_rsa", "passwd", "known", "vault", "token", "creds" }, -1,
+		  "#define FC_PAIRS_EXACT 0\n", "#define FC_PAIRS_SIGNATURE 1\n" },
+		/* six first pairs: more than the most (4) even when asked for 9 */
+		{ { "id_rsa", "passwd", "known", "vault", "token", "creds" }, 9,
+		  "#define FC_PAIRS_EXACT 0\n", "#define FC_PAIRS_SIGNATURE 1\n" },
+		/* "sh", shadow's first pair, is in "bash": two literals, one pair */
+		{ { "shadow", "bash" }, 0, "#define FC_PAIRS_EXACT 1\n", "#define FC_PAIRS_SIGNATURE 0\n" },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct world w;
+		struct strbuf y = { 0 }, out = { 0 };
+		for (int i = 0; i < 6 && cases[c].lits[i]; i++) {
+			char name[16], cond[128];
+			snprintf(name, sizeof(name), "p%d", i);
+			snprintf(cond, sizeof(cond), "evt.type = openat and fd.name contains %s",
+				 cases[c].lits[i]);
+			add_rule(&y, name, cond);
+		}
+		world_load(&w, sb_str(&y));
+		sb_free(&y);
+		CHECK(w.d.nerrors == 0);
+		struct cg_options o = { .kernel_filter = true, .exact_pairs = cases[c].exact_pairs };
+		struct cg_result r;
+		const char *err = NULL;
+		CHECK(cg_generate(&w.a, &w.res, &o, &out, &r, &err) == 0);
+		const char *src = sb_str(&out);
+		if (!strstr(src, cases[c].want_exact) || !strstr(src, cases[c].want_sig))
+			printf("pair tests, case %zu: want %s and %s\n", c, cases[c].want_exact,
+			       cases[c].want_sig);
+		CHECK(strstr(src, cases[c].want_exact) != NULL);
+		CHECK(strstr(src, cases[c].want_sig) != NULL);
+		sb_free(&out);
+		world_free(&w);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 20240611ull;
@@ -832,6 +885,7 @@ int main(int argc, char **argv)
 	test_sets();
 	test_indices_notes();
 	test_dag();
+	test_pair_tests();
 	test_soundness(seed, rounds);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
