@@ -1467,13 +1467,12 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 
 /*
  * The exact pairs (codegen.c emit_pair_tests: FC_PAIRS_EXACT of them,
- * FC_PAIRS_MAX at most, first bytes FC_PAIRS_A, second FC_PAIRS_B; none
+ * first bytes FC_PAIRS_A, second FC_PAIRS_B; none
  * with FC_PAIRS_SIGNATURE, or when no literal needs one, and then the
  * scan gathers no pairs): bit i when pair i is in the word's lanes below
  * `below` (fc_swar__below of the bytes left), or across the word before
  * and this one (s->pcarry).
  */
-#define FC_PAIRS_MAX 4
 #if FC_PAIRS_EXACT > 0
 static const __u8 fc_pair_a[FC_PAIRS_EXACT] = { FC_PAIRS_A };
 static const __u8 fc_pair_b[FC_PAIRS_EXACT] = { FC_PAIRS_B };

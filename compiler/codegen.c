@@ -203,6 +203,8 @@ struct cg {
 struct cg_plit {
 	const char *lit; /* the literal, or the glob pattern */
 	size_t n;
+	const char *run; /* the bytes it needs in the string (lit_run) */
+	size_t run_len;
 	bool glob, icase;
 	bool path; /* checked on a view that can hold the open's path */
 	unsigned id;
@@ -744,44 +746,45 @@ static const char *path_member(struct cg *g, int svi, enum kx_match kind, const 
 static void emit_path_ends(struct cg *g, struct strbuf *out, uint64_t *bits,
 			   unsigned char k[][3])
 {
+	/* per view and kind of the path: its members as ends of fd.name,
+	 * which end (path_end), and whether one is too short */
+	struct vec mem[3][3] = { { { 0 } } };
+	int end_of[3][3] = { { 0 } };
+	bool short_member[3][3] = { { false } };
 	unsigned cover[3] = { 0 }, e[3] = { 0, CG_BLOOM_KMAX, CG_BLOOM_KMAX };
 
-	/* which (view, kind) pairs every member of qualifies for */
+	for (size_t i = 0; i < g->bloom.n; i++) {
+		const struct cg_bloom_use *u = g->bloom.v[i];
+		int svi = u->svi, kn = kind_no(u->set->match);
+		if (svi < 0 || svi > CG_SV_FDFILE || !(end_of[svi][kn] = path_end(svi, u->set->match)))
+			continue;
+		for (unsigned m = 0; m < u->set->nstrs; m++) {
+			const char *pm = path_member(g, svi, u->set->match, u->set->strs[m]);
+			if (!pm)
+				continue;
+			short_member[svi][kn] |= strlen(pm) < CG_PATH_MIN;
+			vec_push(g->a, &mem[svi][kn], (void *)pm);
+		}
+	}
+	/* the covered pairs, each end's classes, then its members' bits */
 	for (int svi = CG_SV_FDNAME; svi <= CG_SV_FDFILE; svi++)
 		for (int kn = 0; kn < 3; kn++) {
-			enum kx_match kind = kn == 0 ? KM_STR_IN : kn == 1 ? KM_STR_PREFIX : KM_STR_SUFFIX;
-			int end = path_end(svi, kind);
-			bool ok = end && k[svi][kn];
-			for (size_t i = 0; ok && i < g->bloom.n; i++) {
-				const struct cg_bloom_use *u = g->bloom.v[i];
-				if (u->svi != svi || u->set->match != kind)
-					continue;
-				for (unsigned m = 0; ok && m < u->set->nstrs; m++) {
-					const char *pm = path_member(g, svi, kind, u->set->strs[m]);
-					ok = !pm || strlen(pm) >= CG_PATH_MIN;
-				}
-			}
-			if (ok)
-				cover[end] |= 1u << (4 * svi + kn);
-		}
-	/* each end's classes, then its members' bits */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < g->bloom.n; i++) {
-			const struct cg_bloom_use *u = g->bloom.v[i];
-			int svi = u->svi, kn = kind_no(u->set->match);
-			if (svi > CG_SV_FDFILE || !((cover[1] | cover[2]) & (1u << (4 * svi + kn))))
+			int end = end_of[svi][kn];
+			if (!end || !k[svi][kn] || short_member[svi][kn])
 				continue;
-			int end = path_end(svi, u->set->match);
-			for (unsigned m = 0; m < u->set->nstrs; m++) {
-				const char *pm = path_member(g, svi, u->set->match, u->set->strs[m]);
-				if (!pm)
-					continue;
-				if (pass == 0)
-					e[end] = bloom_class_add(e[end], strlen(pm));
-				else
-					bloom_member(bits, end == 1 ? CG_SV_PATHHEAD : CG_SV_PATHTAIL, pm,
-						     end == 1 ? KM_STR_PREFIX : KM_STR_SUFFIX, e[end]);
-			}
+			cover[end] |= 1u << (4 * svi + kn);
+			for (size_t m = 0; m < mem[svi][kn].n; m++)
+				e[end] = bloom_class_add(e[end], strlen(mem[svi][kn].v[m]));
+		}
+	for (int svi = CG_SV_FDNAME; svi <= CG_SV_FDFILE; svi++)
+		for (int kn = 0; kn < 3; kn++) {
+			int end = end_of[svi][kn];
+			if (!end || !(cover[end] & (1u << (4 * svi + kn))))
+				continue;
+			for (size_t m = 0; m < mem[svi][kn].n; m++)
+				bloom_member(bits, end == 1 ? CG_SV_PATHHEAD : CG_SV_PATHTAIL,
+					     mem[svi][kn].v[m], end == 1 ? KM_STR_PREFIX : KM_STR_SUFFIX,
+					     e[end]);
 		}
 	for (int end = 1; end <= 2; end++)
 		if (!cover[end])
@@ -1094,6 +1097,7 @@ static unsigned plit_id(struct cg *g, const char *lit, size_t n, bool glob, bool
 	struct cg_plit *p = ARENA_NEW(g->a, struct cg_plit);
 	p->lit = arena_strndup(g->a, lit, n);
 	p->n = n;
+	p->run = lit_run(p->lit, n, glob, &p->run_len);
 	p->glob = glob;
 	p->icase = icase;
 	p->path = path;
@@ -1127,8 +1131,15 @@ static unsigned plit_id(struct cg *g, const char *lit, size_t n, bool glob, bool
  * fc_str__glob take (even, odd; the same mask twice when exact; 0, 0:
  * no test, for icase and one-byte literals).
  */
-#define CG_PAIRS_EXACT 2 /* the default; FC_PAIRS_MAX in fc_probe.bpf.h is the most */
-#define CG_PAIRS_MAX 4
+#define CG_PAIRS_EXACT 2 /* the default */
+#define CG_PAIRS_MAX 4   /* the most cg_options.exact_pairs may ask for */
+
+/* Whether a literal gets a pair test: not icase, two bytes or more to
+ * need, and checked on the path. */
+static bool plit_tested(const struct cg_plit *p)
+{
+	return !p->icase && p->run_len >= 2 && p->path;
+}
 
 static bool pair_suspect(unsigned char a, unsigned char b)
 {
@@ -1148,10 +1159,10 @@ static void emit_pair_tests(struct cg *g, struct strbuf *out)
 
 	for (size_t i = 0; exact && i < g->plits.n; i++) {
 		const struct cg_plit *p = g->plits.v[i];
-		size_t len;
-		const unsigned char *r = (const unsigned char *)lit_run(p->lit, p->n, p->glob, &len);
+		const unsigned char *r = (const unsigned char *)p->run;
+		size_t len = p->run_len;
 		use[i] = 0;
-		if (p->icase || len < 2 || !p->path)
+		if (!plit_tested(p))
 			continue;
 		use[i] = 1ULL << 63;
 		/* a suspect pair anywhere in the literal (in any of a glob's
@@ -1185,15 +1196,13 @@ next:;
 	}
 	for (size_t i = 0; i < g->plits.n; i++) {
 		const struct cg_plit *p = g->plits.v[i];
-		size_t len;
-		const char *run = lit_run(p->lit, p->n, p->glob, &len);
 		uint64_t m[2] = { 0, 0 };
-		if (p->icase || len < 2 || !p->path)
+		if (!plit_tested(p))
 			; /* no test */
 		else if (exact)
 			m[0] = m[1] = use[i];
 		else
-			pair_bits(run, len, m);
+			pair_bits(p->run, p->run_len, m);
 		sb_printf(out, "#define FC_PAIRS_%u %#llxull, %#llxull\n", p->id,
 			  (unsigned long long)m[0], (unsigned long long)m[1]);
 	}

@@ -98,7 +98,7 @@ static int build_files(struct probe *p, char **files, int nfiles, bool harness)
 	cg_generate(&p->a, &p->sr, &o, &c2, &cr2, &e);
 	CHECK(c.len == c2.len && !memcmp(c.s, c2.s, c.len), "generated C differs between runs");
 	sb_free(&c2);
-	p->exact_pairs = !strstr(sb_str(&c), "#define FC_PAIRS_EXACT 0\n");
+	p->exact_pairs = !strstr(sb_str(&c), "#define FC_PAIRS_SIGNATURE 1\n");
 	cg_set_entries(&p->a, &p->sr, &p->sets);
 	snprintf(p->obj, sizeof(p->obj), "/tmp/fc_test_%d_%d.o", getpid(), harness);
 	struct pb_options po = { .test_harness = harness };
