@@ -1393,6 +1393,7 @@ static __always_inline struct file *fc_task__file(__s64 fd)
 
 struct fc_path_scan {
 	struct fc_scratch *c;
+	__u8 *str;     /* fc_path__fast: the slot's first byte */
 	__u32 slot, len;
 	__u32 last_slash;
 	__u32 bad;
@@ -1408,14 +1409,6 @@ struct fc_path_scan {
 	__u64 slash_lanes; /* and its lanes holding one */
 	char p1, p2;   /* fc_path__step: the two previous bytes */
 };
-
-/* Marks (0x80) exactly the zero bytes of x (no borrow between lanes). */
-static __always_inline __u64 fc_swar__zero_exact(__u64 x)
-{
-	__u64 t = ((x & ~FC_HIGHS) + ~FC_HIGHS) | x;
-
-	return ~t & FC_HIGHS;
-}
 
 /* The byte index of the highest mark of m (m != 0). */
 static __always_inline __u32 fc_swar__last(__u64 m)
@@ -1439,6 +1432,17 @@ static __always_inline __u32 fc_swar__last(__u64 m)
 static __always_inline __u64 fc_swar__below(__u32 n)
 {
 	return n >= 8 ? FC_HIGHS : FC_HIGHS & ((1ULL << ((n & 7) * 8)) - 1);
+}
+
+/* The 8 bytes at str + i, i below FC_SLOT (fc_word with the slot's
+ * address computed once). */
+static __always_inline __u64 fc_path__word(const __u8 *str, __u32 i)
+{
+	const __u8 *p = str + (i & FC_SLOT_MASK);
+	__u64 v;
+
+	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
+	return v;
 }
 
 /*
@@ -1471,7 +1475,11 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
  * with FC_PAIRS_SIGNATURE, or when no literal needs one, and then the
  * scan gathers no pairs): bit i when pair i is in the word's lanes below
  * `below` (fc_swar__below of the bytes left), or across the word before
- * and this one (s->pcarry).
+ * and this one (s->pcarry). The lanes of a byte are found with the
+ * borrow trick (fc_swar__zero), which also marks a byte one below
+ * pair i's first that follows it ("ih" for "id"): a bit too many, which
+ * only sends a check to the exact search; a pair that is there always
+ * sets its bit.
  */
 #if FC_PAIRS_EXACT > 0
 static const __u8 fc_pair_a[FC_PAIRS_EXACT] = { FC_PAIRS_A };
@@ -1483,8 +1491,8 @@ static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w, __u
 
 #pragma unroll
 	for (int i = 0; i < FC_PAIRS_EXACT; i++) {
-		__u64 a = fc_swar__zero_exact(w ^ (fc_pair_a[i] * FC_ONES)) & below;
-		__u64 b = fc_swar__zero_exact(w ^ (fc_pair_b[i] * FC_ONES)) & below;
+		__u64 a = fc_swar__zero(w ^ (fc_pair_a[i] * FC_ONES)) & below;
+		__u64 b = fc_swar__zero(w ^ (fc_pair_b[i] * FC_ONES)) & below;
 
 		if ((a & (b >> 8)) | ((b >> 7) & (s->pcarry >> i) & 1))
 			bits |= 1ULL << i;
@@ -1502,7 +1510,10 @@ static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w, __u
  * (which libsinsp's normalisation rewrites or judges), and "./" (which
  * it does not): only the byte scan below (fc_path__step) judges them
  * exactly. Most paths have none of them, and end within the first step,
- * which the derivation runs inline (no callback).
+ * which the derivation runs inline (no callback): it returns 1 when the
+ * path ends there. The lanes of '.' and '/' are those where
+ * (w | 1) ^ '/' is zero; no lane of it is 1, so the borrow trick
+ * (fc_swar__zero) marks them exactly.
  */
 static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 {
@@ -1514,9 +1525,9 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 		if (p >= s->len)
 			return 1;
 		left = s->len - p;
-		w = fc_word(s->c, s->slot, p);
+		w = fc_path__word(s->str, p);
 		below = fc_swar__below(left);
-		d = fc_swar__zero_exact((w | FC_ONES) ^ ('/' * FC_ONES)) & below;
+		d = fc_swar__zero((w | FC_ONES) ^ ('/' * FC_ONES)) & below;
 		if ((d & (d >> 8)) | (d & s->carry)) {
 			s->suspect = 1;
 			return 1;
@@ -1534,7 +1545,7 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 #endif
 		s->pos = p + 8;
 	}
-	return 0;
+	return s->pos >= s->len;
 }
 
 static long fc_path__fast(__u32 k, void *data)
@@ -1580,8 +1591,11 @@ static long fc_path__step(__u32 k, void *data)
  * null_fd_name): fd.name and fd.directory as for an opened file,
  * fd.typechar 'f' whatever the flags, and no fd.filename at all (left
  * unknown here: MAYBE is sound where userspace says "absent").
+ *
+ * Inline in openat's program (a call and its return cost a few ns on
+ * the hottest path), a global function elsewhere (fc_fd__derive_path).
  */
-FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
+static __always_inline int fc_fd__derive_path_(struct fc_scratch *c, __u32 pidx)
 {
 	struct fc_path_scan s = {};
 	struct fc_sv sv;
@@ -1594,6 +1608,7 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	if (fc_byte(c, sv.slot, 0) != '/')
 		return 0;
 	s.c = c;
+	s.str = &c->str[(sv.slot & (FC_NSLOTS - 1)) * FC_SLOT];
 	s.slot = sv.slot;
 	s.len = sv.len;
 	/* the first 32 bytes inline, without a callback: most paths end
@@ -1638,6 +1653,11 @@ FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
 	if (c->oflags >= 0 && !(c->oflags & (1 << 10)))
 		c->typechar = 'f';
 	return 0;
+}
+
+FC_GLOBAL int fc_fd__derive_path(struct fc_scratch *c, __u32 pidx)
+{
+	return fc_fd__derive_path_(c, pidx);
 }
 
 /* Whether fd of the current task is a socket: 1, 0, or -1 if unknown.

@@ -59,7 +59,10 @@ enum fc_sc_np {
 #define FC_DERIVE_OPEN(name, pidx)                                        \
 	static __always_inline void fc_derive_##name(struct fc_scratch *c) \
 	{                                                                  \
-		fc_fd__derive_path(c, pidx);                               \
+		if (FC_SC_##name == FC_SC_openat) /* see fc_fd__derive_path_ */ \
+			fc_fd__derive_path_(c, pidx);                      \
+		else                                                       \
+			fc_fd__derive_path(c, pidx);                       \
 	}
 #define FC_DERIVE_NONE(name)                                               \
 	static __always_inline void fc_derive_##name(struct fc_scratch *c) \
