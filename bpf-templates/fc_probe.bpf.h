@@ -144,6 +144,7 @@ struct fc_scratch {
 		__u32 pos, src, n;	/* evt offset, str offset, bytes */
 	} pend[FC_NPEND];
 	__s32 tri;			/* fc_tri__seal() */
+	__s32 rn;			/* fc_evt__read_ustr: bytes read, NUL included (<= 0: failed) */
 	__u32 have;			/* FC_HAVE_*: lazily computed values present */
 	__u8 key[16 + FC_KEY_MAX];	/* set lookup key (codegen.c: cg_sets) */
 	/* per-event memo, cleared by fc_memo__reset() before the fields are derived */
@@ -1170,6 +1171,15 @@ static __always_inline int fc_evt__push_val(struct fc_scratch *c, __u64 v, __u32
 	return 0;
 }
 
+/* Param i's number v as the filters read it (as fc_evt__push_val keeps
+ * it), without writing the param: for a fill function that writes its
+ * event only once the filter lets it pass (fc_fill_openat). */
+static __always_inline void fc_evt__peek(struct fc_scratch *c, __u32 i, __u64 v)
+{
+	c->pval[i & (FC_MAXP - 1)] = v;
+	c->pknown |= 1ull << (i & (FC_MAXP - 1));
+}
+
 #define FC_DEFINE_PUSH(name, type)                                                 \
 	static __always_inline void fc_evt__push_##name(struct fc_scratch *c, type v) \
 	{                                                                           \
@@ -1212,27 +1222,25 @@ FC_GLOBAL int fc_evt__push_slot(struct fc_scratch *c, __u32 slot, __u32 off, __u
 }
 
 /*
- * Read a NUL-terminated user string into slot and push it as a param;
- * the param's string view is set, unknown (MAYBE) when the read failed or
- * the string was cut at FC_SLOT bytes.
+ * Read a NUL-terminated user string into slot, for param pidx: the
+ * param's string view is set, unknown (MAYBE) when the read failed or the
+ * string was cut at FC_SLOT bytes. The param itself is written by
+ * fc_evt__push_read (c->rn keeps what it needs).
  */
-static __always_inline int fc_evt__push_ustr_(struct fc_scratch *c, __u32 slot, unsigned long uptr)
+static __always_inline void fc_evt__read_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr,
+					      __u32 pidx)
 {
-	__u32 i, svi;
+	__u32 svi = FC_SV_PARAM0 + (pidx & (FC_MAXP - 1));
 	long n = -1;
 
-	if (!c)
-		return 0;
-	i = c->pi & (FC_MAXP - 1);
-	svi = FC_SV_PARAM0 + i;
 	slot &= FC_NSLOTS - 1;
 	if (uptr)
 		n = bpf_probe_read_user_str(&c->str[slot * FC_SLOT], FC_SLOT, (const void *)uptr);
+	c->rn = n;
 	if (n <= 0) {
 		if (uptr)
 			fc_stat__inc(FC_STAT_READ_FAIL);
-		fc_evt__push_empty(c);
-		return 0;
+		return;
 	}
 	c->sv[svi & (FC_NSV - 1)].slot = slot;
 	c->sv[svi & (FC_NSV - 1)].off = 0;
@@ -1240,9 +1248,21 @@ static __always_inline int fc_evt__push_ustr_(struct fc_scratch *c, __u32 slot, 
 		fc_stat__inc(FC_STAT_TRUNCATED); /* value cut: unknown to filters */
 	else
 		c->sv[svi & (FC_NSV - 1)].len = n - 1;
+}
+
+/* Push the string fc_evt__read_ustr left in slot as the next param. */
+static __always_inline void fc_evt__push_read(struct fc_scratch *c, __u32 slot)
+{
+	__s32 n = c->rn;
+
+	slot &= FC_NSLOTS - 1;
+	if (n <= 0) {
+		fc_evt__push_empty(c);
+		return;
+	}
 	if (c->npend >= FC_NPEND || c->pos + n > FC_EVENT_MAX - 1024) {
 		fc_evt__push_kbytes(c, &c->str[slot * FC_SLOT], n);
-		return 0;
+		return;
 	}
 	/* the bytes are copied into the event only if it is sent
 	 * (fc_evt__flush): most events are filtered out. So nothing may
@@ -1253,6 +1273,16 @@ static __always_inline int fc_evt__push_ustr_(struct fc_scratch *c, __u32 slot, 
 	c->pend[c->npend & (FC_NPEND - 1)].n = n;
 	c->npend++;
 	fc_evt__param_done(c, n);
+}
+
+/* Read a NUL-terminated user string into slot and push it as a param
+ * (fc_evt__read_ustr, then fc_evt__push_read). */
+static __always_inline int fc_evt__push_ustr_(struct fc_scratch *c, __u32 slot, unsigned long uptr)
+{
+	if (!c)
+		return 0;
+	fc_evt__read_ustr(c, slot, uptr, c->pi);
+	fc_evt__push_read(c, slot);
 	return 0;
 }
 

@@ -323,29 +323,40 @@ static __always_inline void fc_fill_late_open(struct fc_scratch *c, long ret)
 	fc_open__late(c, ret, 2);
 }
 
+/*
+ * openat, the hottest event, is built in two steps: fc_fill_openat
+ * reads what the filter needs (the params' values, the path into its
+ * slot) and writes no param; fc_fill_late_openat writes them all, for an
+ * event that is sent. Most openat events are filtered out.
+ */
 static __always_inline void fc_fill_openat(struct fc_scratch *c, struct pt_regs *regs, long ret)
 {
 	__u32 flags = fc_open_flags(ARG(2));
 
 	FC_BEGIN(openat, ret);
-	/* Parameter 1: fd (type: PT_FD) */
-	fc_evt__push_fd(c, ret);
-	/* Parameter 2: dirfd (type: PT_FD) */
-	fc_evt__push_dirfd(c, ARG(0));
-	/* Parameter 3: name (type: PT_FSRELPATH) */
-	fc_evt__push_ustr_(c, FC_SLOT_ARG0, ARG(1));
-	/* Parameter 4: flags (type: PT_FLAGS32) */
-	c->foff = c->pos;
-	fc_evt__push_u32(c, flags);
-	/* Parameter 5: mode (type: PT_UINT32) */
-	c->omode = fc_open_mode(ARG(2), ARG(3));
-	fc_evt__push_u32(c, c->omode);
+	fc_evt__peek(c, 0, ret);
+	fc_evt__peek(c, 1, (__s64)(int)ARG(0));
+	fc_evt__read_ustr(c, FC_SLOT_ARG0, ARG(1), 2);
 	c->oflags = flags;
-	/* Parameters 6, 7: dev (PT_UINT32), ino (PT_UINT64): fc_fill_late_openat */
+	c->omode = fc_open_mode(ARG(2), ARG(3));
+	fc_evt__peek(c, 3, flags);
+	fc_evt__peek(c, 4, (__u32)c->omode);
 }
 
 static __always_inline void fc_fill_late_openat(struct fc_scratch *c, long ret)
 {
+	/* Parameter 1: fd (type: PT_FD) */
+	fc_evt__push_fd(c, ret);
+	/* Parameter 2: dirfd (type: PT_FD) */
+	fc_evt__push_dirfd(c, c->pval[1]);
+	/* Parameter 3: name (type: PT_FSRELPATH) */
+	fc_evt__push_read(c, FC_SLOT_ARG0);
+	/* Parameter 4: flags (type: PT_FLAGS32) */
+	c->foff = c->pos;
+	fc_evt__push_u32(c, c->oflags);
+	/* Parameter 5: mode (type: PT_UINT32) */
+	fc_evt__push_u32(c, c->omode);
+	/* Parameters 6, 7: dev (PT_UINT32), ino (PT_UINT64) */
 	fc_open__late(c, ret, 3);
 }
 
