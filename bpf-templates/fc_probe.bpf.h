@@ -620,7 +620,10 @@ static __always_inline bool fc_bloom__may_on(struct fc_scratch *c, struct fc_sv 
 					      (__u64)(len > 255 ? 255 : len) << 56,
 				      svi, kind);
 	}
-	e = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
+	if (__builtin_constant_p(svi) && __builtin_constant_p(kind))
+		e = fc_bloom_k[((svi & (FC_NSV - 1)) << 2) | (kind & 3)]; /* folded */
+	else
+		e = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
 	if (!e)
 		return true; /* a member is empty: any string may match */
 	k = e & 15;
