@@ -7,6 +7,7 @@
  *     --rounds N   rounds (default 40); each measures every configuration
  *     --blocks N   blocks per configuration and round (default 12)
  *     --iters N    iterations per block (default 1000)
+ *     --prog-time  also the BPF programs' own run time (below)
  *
  * The configurations: none (no probe), empty (EMPTY.o's empty tp_btf
  * programs, the floor), falco_style and falcoc (probes compiled by falcoc
@@ -43,10 +44,24 @@
  * configuration (warm-up calls included): bench.py charges userspace
  * evaluation per workload event with them. Exit 2 on a setup
  * error (message on stderr), 77 when BPF cannot be loaded here.
+ *
+ * With --prog-time, the kernel's BPF run-time statistics are on for the
+ * run (BPF_ENABLE_STATS), and each round also prints
+ *
+ *   progtime R falco_style X falcoc X
+ *
+ * the run time of every BPF program on the machine while the
+ * configuration was attached (its blocks), per syscall of the loop: the
+ * probe's programs alone, helpers included, without the hook that calls
+ * them or their effect on the syscalls' own work. Much steadier than the
+ * loop's time, so the way to compare two probes (one in each slot, then
+ * swapped: the slots are not quite alike). The statistics cost about
+ * two clock reads per run of a program, counted in X.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -90,6 +105,27 @@ struct ev_count {
 };
 static struct ev_count g_events[NCONF];
 static unsigned long g_syscalls[NCONF];
+
+/* The run time, in ns, of every BPF program loaded (BPF_ENABLE_STATS). */
+static unsigned long long prog_time_ns(void)
+{
+	unsigned long long t = 0;
+	__u32 id = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			t += info.run_time_ns;
+		close(fd);
+	}
+	return t;
+}
 
 static double cpu_ns(void)
 {
@@ -263,9 +299,17 @@ static long arg_long(const char *opt, const char *s, long lo, long hi)
 int main(int argc, char **argv)
 {
 	long rounds = 40, blocks = 12, iters = 1000;
-	int i = 1;
+	int i = 1, stats_fd = -1;
+	bool prog_time = false;
 
-	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2) {
+	while (i < argc && !strncmp(argv[i], "--", 2)) {
+		if (!strcmp(argv[i], "--prog-time")) {
+			prog_time = true;
+			i++;
+			continue;
+		}
+		if (i + 1 >= argc)
+			break;
 		if (!strcmp(argv[i], "--rounds"))
 			rounds = arg_long(argv[i], argv[i + 1], 1, 100000);
 		else if (!strcmp(argv[i], "--blocks"))
@@ -274,10 +318,11 @@ int main(int argc, char **argv)
 			iters = arg_long(argv[i], argv[i + 1], 1, 10000000);
 		else
 			break;
+		i += 2;
 	}
 	if (argc - i != 3) {
 		fprintf(stderr, "usage: bench_overhead [--rounds N] [--blocks N] [--iters N] "
-				"EMPTY.o FALCO_STYLE.o FALCOC.o\n");
+				"[--prog-time] EMPTY.o FALCO_STYLE.o FALCOC.o\n");
 		return 2;
 	}
 	if (live_check_env())
@@ -307,12 +352,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (prog_time) {
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (stats_fd < 0) {
+			fprintf(stderr, "bench_overhead: cannot turn on BPF run-time statistics: %s\n",
+				strerror(-stats_fd));
+			return 2;
+		}
+	}
 	double *per = calloc((size_t)rounds * NCONF, sizeof(*per));
+	double *ptime = calloc((size_t)rounds * NCONF, sizeof(*ptime));
 	double *blk = calloc((size_t)blocks, sizeof(*blk));
 	double *col = calloc((size_t)rounds, sizeof(*col));
 	uint64_t drop0[NCONF] = { 0 }, drop1[NCONF] = { 0 };
 	int rc = 0;
-	if (!per || !blk || !col) {
+	if (!per || !ptime || !blk || !col) {
 		fprintf(stderr, "bench_overhead: out of memory\n");
 		rc = 2;
 	}
@@ -332,6 +386,7 @@ int main(int argc, char **argv)
 			}
 			bench_loop(iters / 4 + 1); /* the first calls after attaching */
 			g_syscalls[c] += 3 * (unsigned long)(iters / 4 + 1 + blocks * iters);
+			unsigned long long pt0 = prog_time ? prog_time_ns() : 0;
 			for (long b = 0; b < blocks; b++) {
 				double t0 = cpu_ns();
 				if (bench_loop(iters)) {
@@ -340,9 +395,15 @@ int main(int argc, char **argv)
 				}
 				blk[b] = (cpu_ns() - t0) / (3.0 * (double)iters);
 			}
+			if (prog_time)
+				ptime[r * NCONF + c] = (double)(prog_time_ns() - pt0) /
+						       (3.0 * (double)(blocks * iters));
 			detach(c);
 			per[r * NCONF + c] = median(blk, (size_t)blocks);
 		}
+		if (!rc && prog_time)
+			printf("progtime %ld falco_style %.1f falcoc %.1f\n", r + 1,
+			       ptime[r * NCONF + C_FALCO_STYLE], ptime[r * NCONF + C_FALCOC]);
 		if (!rc)
 			printf("round %ld none %.1f empty %.1f falco_style %.1f falcoc %.1f\n", r + 1,
 			       per[r * NCONF + C_NONE], per[r * NCONF + C_EMPTY],
@@ -382,7 +443,10 @@ int main(int argc, char **argv)
 		printf("ratio falcoc_vs_empty %.3f falcoc_vs_falco_style %.3f\n", ratio[0], ratio[1]);
 	}
 	free(col);
+	free(ptime);
 	free(per);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	free(blk);
 	empty_detach();
 	bpf_object__close(g_empty.obj);
