@@ -1506,9 +1506,9 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
  * The exact pairs (codegen.c emit_pair_tests: FC_PAIRS_EXACT of them,
  * first bytes FC_PAIRS_A, second FC_PAIRS_B; none
  * with FC_PAIRS_SIGNATURE, or when no literal needs one, and then the
- * scan gathers no pairs): bit i when pair i is in the word's lanes below
- * `below` (fc_swar__below of the bytes left), or across the word before
- * and this one (s->pcarry). The lanes of a byte are found with the
+ * scan gathers no pairs): bit i when pair i is in the word w (its bytes
+ * past the path's end zeroed, which match no pair), or across the word
+ * before and this one (s->pcarry). The lanes of a byte are found with the
  * borrow trick (fc_swar__zero), which also marks a byte one below
  * pair i's first that follows it ("ih" for "id"): a bit too many, which
  * only sends a check to the exact search; a pair that is there always
@@ -1518,14 +1518,14 @@ static __always_inline __u64 fc_pair__bits(__u64 w, __u32 left)
 static const __u8 fc_pair_a[FC_PAIRS_EXACT] = { FC_PAIRS_A };
 static const __u8 fc_pair_b[FC_PAIRS_EXACT] = { FC_PAIRS_B };
 
-static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w, __u64 below)
+static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w)
 {
 	__u64 bits = 0, carry = 0;
 
 #pragma unroll
 	for (int i = 0; i < FC_PAIRS_EXACT; i++) {
-		__u64 a = fc_swar__zero(w ^ (fc_pair_a[i] * FC_ONES)) & below;
-		__u64 b = fc_swar__zero(w ^ (fc_pair_b[i] * FC_ONES)) & below;
+		__u64 a = fc_swar__zero(w ^ (fc_pair_a[i] * FC_ONES));
+		__u64 b = fc_swar__zero(w ^ (fc_pair_b[i] * FC_ONES));
 
 		if ((a & (b >> 8)) | ((b >> 7) & (s->pcarry >> i) & 1))
 			bits |= 1ULL << i;
@@ -1546,21 +1546,24 @@ static __always_inline __u64 fc_pair__exact(struct fc_path_scan *s, __u64 w, __u
  * which the derivation runs inline (no callback): it returns 1 when the
  * path ends there. The lanes of '.' and '/' are those where
  * (w | 1) ^ '/' is zero; no lane of it is 1, so the borrow trick
- * (fc_swar__zero) marks them exactly.
+ * (fc_swar__zero) marks them exactly. The bytes of the last word past the
+ * path's end are zeroed first: a zero byte is neither '.' nor '/', nor
+ * any pair's byte, so no test needs to mask its marks.
  */
 static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 {
 #pragma unroll
 	for (int q = 0; q < 4; q++) {
 		__u32 p = s->pos, left;
-		__u64 w, d, sl, below;
+		__u64 w, d, sl;
 
 		if (p >= s->len)
 			return 1;
 		left = s->len - p;
 		w = fc_path__word(s->str, p);
-		below = fc_swar__below(left);
-		d = fc_swar__zero((w | FC_ONES) ^ ('/' * FC_ONES)) & below;
+		if (left < 8)
+			w &= (1ULL << ((left & 7) * 8)) - 1;
+		d = fc_swar__zero((w | FC_ONES) ^ ('/' * FC_ONES));
 		if ((d & (d >> 8)) | (d & s->carry)) {
 			s->suspect = 1;
 			return 1;
@@ -1572,7 +1575,7 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 			s->slash_lanes = sl;
 		}
 #if FC_PAIRS_EXACT > 0
-		s->pairs |= fc_pair__exact(s, w, below);
+		s->pairs |= fc_pair__exact(s, w);
 #elif FC_PAIRS_SIGNATURE
 		s->pairs |= fc_pair__bits(w, left);
 #endif

@@ -210,11 +210,20 @@ struct event {
 
 static unsigned char *scratch;
 
+/* Write s (NUL included) into slot and point view svi at it. The bytes
+ * after it hold what an earlier, longer value left there, as in the probe's
+ * slots: slashes, dots and literal bytes, which no check may read. */
 static void put_str(struct layout *l, int slot, int svi, const char *s)
 {
+	static const char stale[] = "/./../id_rsa//.ssh/x.";
 	struct sv v = { .len = s ? (int)strlen(s) : -1, .slot = slot, .off = 0 };
-	if (s)
-		memcpy(scratch + l->str + slot * 4096, s, strlen(s) + 1);
+	if (s) {
+		unsigned char *p = scratch + l->str + slot * 4096;
+		size_t n = strlen(s) + 1;
+		for (size_t i = n; i < n + 64 && i < 4096; i++)
+			p[i] = stale[i % (sizeof(stale) - 1)];
+		memcpy(p, s, n);
+	}
 	memcpy(scratch + l->sv + svi * sizeof(struct sv), &v, sizeof(v));
 }
 
