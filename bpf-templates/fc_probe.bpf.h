@@ -251,21 +251,24 @@ static __always_inline __u8 fc_byte(struct fc_scratch *c, __u32 slot, __u32 i)
 			      FC_NSLOTS * FC_SLOT)];
 }
 
-/* The 8 bytes at byte i of a slot, as a little-endian u64 (bytes past the
- * slot's end come from the next slot or the event buffer: callers mask
- * what they do not use). */
-static __always_inline __u64 fc_word(struct fc_scratch *c, __u32 slot, __u32 i)
+/* The 8 bytes at p as a little-endian u64, in one load at any alignment:
+ * clang would split a plain dereference of a byte address into eight
+ * byte loads. x86 loads unaligned words, and the verifier only checks
+ * alignment on machines that cannot. */
+static __always_inline __u64 fc_load64(const __u8 *p)
 {
-	__u8 *p = &c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
-				  FC_NSLOTS * FC_SLOT)];
 	__u64 v;
 
-	/* One 8-byte load, at any alignment: clang would split a plain
-	 * dereference of this byte address into eight byte loads. x86 loads
-	 * unaligned words, and the verifier only checks alignment on
-	 * machines that cannot. */
 	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
 	return v;
+}
+
+/* The 8 bytes at byte i of a slot (bytes past the slot's end come from
+ * the next slot or the event buffer: callers mask what they do not use). */
+static __always_inline __u64 fc_word(struct fc_scratch *c, __u32 slot, __u32 i)
+{
+	return fc_load64(&c->str[fc_mask(((slot & (FC_NSLOTS - 1)) * FC_SLOT) + (i & FC_SLOT_MASK),
+					 FC_NSLOTS * FC_SLOT)]);
 }
 
 /* The low n (< 8) bytes of v, the others zero. */
@@ -604,6 +607,15 @@ static __always_inline __u64 fc_bloom__bytes(struct fc_scratch *c, struct fc_sv 
 	return fc_low_bytes(fc_word(c, sv->slot, at), n);
 }
 
+/* fc_bloom_k[4 * svi + kind]; at a constant index (most calls) read
+ * directly, so that clang folds the load, which fc_mask's asm prevents. */
+static __always_inline __u32 fc_bloom__k(__u32 svi, __u32 kind)
+{
+	if (__builtin_constant_p(svi) && __builtin_constant_p(kind))
+		return fc_bloom_k[((svi & (FC_NSV - 1)) << 2) | (kind & 3)];
+	return fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
+}
+
 /* Whether sv may be in a set of kind checked on view svi (the view's
  * bloom entries), or, for the path's head and tail tags, whether fd.name
  * (sv) may begin or end as one of their members. */
@@ -620,10 +632,7 @@ static __always_inline bool fc_bloom__may_on(struct fc_scratch *c, struct fc_sv 
 					      (__u64)(len > 255 ? 255 : len) << 56,
 				      svi, kind);
 	}
-	if (__builtin_constant_p(svi) && __builtin_constant_p(kind))
-		e = fc_bloom_k[((svi & (FC_NSV - 1)) << 2) | (kind & 3)]; /* folded */
-	else
-		e = fc_bloom_k[fc_mask(((svi & (FC_NSV - 1)) << 2) | (kind & 3), FC_NSV * 4)];
+	e = fc_bloom__k(svi, kind);
 	if (!e)
 		return true; /* a member is empty: any string may match */
 	k = e & 15;
@@ -737,7 +746,7 @@ static __always_inline void fc_bloom__prefetch_path(struct fc_scratch *c, bool f
 			__u32 bit = 1u << (4 * svi + kind);
 			bool out;
 
-			if (!fc_bloom_k[svi * 4 + kind])
+			if (!fc_bloom__k(svi, kind))
 				continue;
 			out = (!head && (FC_PATH_HEAD_COVER & bit) &&
 			       (svi != FC_SV_FDDIR || kind != FC_KEY_IN || last_slash > 0)) ||
@@ -1279,21 +1288,15 @@ static __always_inline void fc_evt__push_read(struct fc_scratch *c, __u32 slot)
 }
 
 /* Read a NUL-terminated user string into slot and push it as a param
- * (fc_evt__read_ustr, then fc_evt__push_read). */
-static __always_inline int fc_evt__push_ustr_(struct fc_scratch *c, __u32 slot, unsigned long uptr)
+ * (fc_evt__read_ustr, then fc_evt__push_read; openat's program calls the
+ * two itself, the verdict between them). */
+FC_GLOBAL int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
 {
 	if (!c)
 		return 0;
 	fc_evt__read_ustr(c, slot, uptr, c->pi);
 	fc_evt__push_read(c, slot);
 	return 0;
-}
-
-/* The same as a global function: fc_evt__push_ustr_ is inlined in
- * openat's program only (see fc_evt__begin_). */
-FC_GLOBAL int fc_evt__push_ustr(struct fc_scratch *c, __u32 slot, unsigned long uptr)
-{
-	return fc_evt__push_ustr_(c, slot, uptr);
 }
 
 /* Copy the string params fc_evt__push_ustr left in their slots into the
@@ -1467,17 +1470,6 @@ static __always_inline __u64 fc_swar__below(__u32 n)
 	return n >= 8 ? FC_HIGHS : FC_HIGHS & ((1ULL << ((n & 7) * 8)) - 1);
 }
 
-/* The 8 bytes at str + i, i below FC_SLOT (fc_word with the slot's
- * address computed once). */
-static __always_inline __u64 fc_path__word(const __u8 *str, __u32 i)
-{
-	const __u8 *p = str + (i & FC_SLOT_MASK);
-	__u64 v;
-
-	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(p));
-	return v;
-}
-
 /*
  * The byte pairs at the even positions of a word at an even string
  * position (lanes 0, 2, 4, 6), those with both bytes among the string's
@@ -1560,7 +1552,7 @@ static __always_inline long fc_path__fast_(struct fc_path_scan *s)
 		if (p >= s->len)
 			return 1;
 		left = s->len - p;
-		w = fc_path__word(s->str, p);
+		w = fc_load64(s->str + (p & FC_SLOT_MASK)); /* fc_word, the slot's address once */
 		if (left < 8)
 			w &= (1ULL << ((left & 7) * 8)) - 1;
 		d = fc_swar__zero((w | FC_ONES) ^ ('/' * FC_ONES));
