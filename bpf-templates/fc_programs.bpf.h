@@ -53,13 +53,22 @@ enum fc_sc_np {
 #define PPM_AF_INET 2
 #define FMODE_CREATED 0x100000
 
+/* Whether the dispatcher runs syscall id sc inline (codegen's
+ * FC_INLINED: openat). That program, the hottest, also inlines the event
+ * start and the path's derivation (fc_evt__begin_, fc_fd__derive_path_),
+ * which the others call as global functions: each inlined copy costs
+ * clang's compile time. */
+#define FC_INLINED_BIT(name) | (1ULL << FC_SC_##name)
+#define FC_SC_IS_INLINED(sc) (((0 FC_INLINED(FC_INLINED_BIT)) >> (sc)) & 1)
+_Static_assert(FC_SC__COUNT <= 64, "FC_SC_IS_INLINED: a bit per syscall id");
+
 /*=============================== FIELD DERIVATION ===========================*/
 
 /* Derived fields, run after the params are built (and by the harness). */
 #define FC_DERIVE_OPEN(name, pidx)                                        \
 	static __always_inline void fc_derive_##name(struct fc_scratch *c) \
 	{                                                                  \
-		if (FC_SC_##name == FC_SC_openat) /* see fc_fd__derive_path_ */ \
+		if (FC_SC_IS_INLINED(FC_SC_##name))                        \
 			fc_fd__derive_path_(c, pidx);                      \
 		else                                                       \
 			fc_fd__derive_path(c, pidx);                       \
@@ -228,7 +237,7 @@ static __always_inline unsigned long fc_regs__arg(struct pt_regs *regs, int n)
 static __always_inline void fc_fill__begin(struct fc_scratch *c, __u32 sc, __u16 ppme, __u32 np,
 					   __s64 res, bool always)
 {
-	if (sc == FC_SC_openat)
+	if (FC_SC_IS_INLINED(sc))
 		fc_evt__begin_(c, sc, ppme, np, res); /* sc is a constant: one of the two stays */
 	else
 		fc_evt__begin(c, sc, ppme, np, res);
