@@ -363,6 +363,13 @@ static int kind_no(enum kx_match kind)
 	return kind == KM_STR_IN ? 0 : kind == KM_STR_PREFIX ? 1 : 2;
 }
 
+/* The number of (string view, kind), as fc_memo__slot numbers the memo
+ * slots and FC_PATH_*_COVER its bits. */
+static unsigned view_kind(int svi, int kn)
+{
+	return (unsigned)svi * 4 + (unsigned)kn;
+}
+
 static const char *set_map_name(enum kx_match kind)
 {
 	return kind == KM_STR_IN ? "fc_sets_in" : kind == KM_STR_PREFIX ? "fc_sets_prefix"
@@ -772,14 +779,14 @@ static void emit_path_ends(struct cg *g, struct strbuf *out, uint64_t *bits,
 			int end = end_of[svi][kn];
 			if (!end || !k[svi][kn] || short_member[svi][kn])
 				continue;
-			cover[end] |= 1u << (4 * svi + kn);
+			cover[end] |= 1u << view_kind(svi, kn);
 			for (size_t m = 0; m < mem[svi][kn].n; m++)
 				e[end] = bloom_class_add(e[end], strlen(mem[svi][kn].v[m]));
 		}
 	for (int svi = CG_SV_FDNAME; svi <= CG_SV_FDFILE; svi++)
 		for (int kn = 0; kn < 3; kn++) {
 			int end = end_of[svi][kn];
-			if (!end || !(cover[end] & (1u << (4 * svi + kn))))
+			if (!end || !(cover[end] & (1u << view_kind(svi, kn))))
 				continue;
 			for (size_t m = 0; m < mem[svi][kn].n; m++)
 				bloom_member(bits, end == 1 ? CG_SV_PATHHEAD : CG_SV_PATHTAIL,
@@ -1479,7 +1486,7 @@ static long set_group(struct cg *g, const struct cg_sc *sc, const struct kexpr *
 	int svi = str_view(sc, k), bit = s && s->nstrs ? set_bit(g->sr, s) : -1;
 	if (svi < 0 || bit < 0)
 		return -1;
-	return ((long)svi * 4 + kind_no(k->match)) * 4096 + bit / 64;
+	return (long)view_kind(svi, kind_no(k->match)) * 4096 + bit / 64;
 }
 
 /* The or of kids[i..] of k in group grp[i] (grp: set_group of each kid),
@@ -2504,7 +2511,7 @@ int cg_generate(struct arena *a, const struct split_result *sr, const struct cg_
 	unsigned memo_words = 0;
 	for (size_t i = 0; i < g.bloom.n; i++) {
 		const struct cg_bloom_use *u = g.bloom.v[i];
-		memo_words |= 1u << (((unsigned)u->svi * 4 + (unsigned)kind_no(u->set->match)) >> 6);
+		memo_words |= 1u << (view_kind(u->svi, kind_no(u->set->match)) >> 6);
 	}
 	sb_printf(out, "#define FC_MEMO_WORDS 0x%xu\n", memo_words);
 	sb_printf(out, "#define FC_ATOM_WORDS %u\n", (g.natoms + 63) / 64);
